@@ -1,0 +1,3 @@
+from netplan.cli import main
+
+main()

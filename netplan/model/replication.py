@@ -1,0 +1,44 @@
+"""Replication relationships and planning settings."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from netplan.model.types import Auth, Base, Name, Named, Port
+
+
+class Replication(Named):
+    """How VMs travel from one host/cluster to another."""
+
+    source: Name = Field(description="Primary host or cluster.")
+    target: Name = Field(description="Replica host or cluster.")
+    target_name: str | None = Field(
+        None, description="FQDN the source uses to reach the target (a cluster's Replica Broker)."
+    )
+    authentication: Auth = Auth.kerberos
+    port: Port | None = Field(None, description="Default 80 for kerberos, 443 for certificate.")
+    frequency_seconds: int = 300
+    recovery_points: int = Field(0, ge=0, le=24)
+    compression: bool = True
+    path: tuple[Name, ...] = Field((), description="Links the traffic crosses, in order.")
+    reverse: bool = Field(True, description="Reverse replication is expected after failover.")
+    encryption_overhead: float | None = Field(None, ge=1.0)
+    initial_seed: str = Field("network", pattern=r"^(network|media)$")
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Replication:
+        if self.frequency_seconds not in (30, 300, 900):
+            raise ValueError("frequency_seconds must be 30, 300 or 900 (Hyper-V's choices)")
+        if self.port is None:
+            port = 80 if self.authentication == Auth.kerberos else 443
+            object.__setattr__(self, "port", port)
+        return self
+
+
+class Settings(Base):
+    """Thresholds the checks use; each has a documented default."""
+
+    dns_ttl_threshold_seconds: int = Field(300, ge=0)
+    initial_replication_threshold_hours: float = Field(24, gt=0)
+    encryption_overhead: float = Field(1.0, ge=1.0)
+    certificate_warning_days: int = Field(30, ge=0)
