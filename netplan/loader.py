@@ -78,9 +78,9 @@ def _real_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, bool]:
     out: list[str | int] = []
     cur = data
     for part in loc:
-        if isinstance(cur, dict) and isinstance(part, str) and part in cur:
-            cur = cur[part]
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+        if (isinstance(cur, dict) and isinstance(part, str) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        ):
             cur = cur[part]
         else:
             return tuple(out), False
@@ -100,14 +100,21 @@ def _message(err: dict[str, Any], path: Path) -> str:
     if kind == "missing":
         return f"missing required key {str(path[-1] if path else loc[-1])!r}"
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     if len(loc) >= 1 and loc[-1] == "name" and kind == "string_pattern_mismatch":
-        return ("name must start with a letter or digit and use only letters, digits, "
-                "'.', '_' and '-'")
+        return (
+            "name must start with a letter or digit and use only letters, digits, '.', '_' and '-'"
+        )
     value = err.get("input")
-    if kind.endswith("_type") or kind in ("enum", "literal_error", "int_parsing", "float_parsing",
-                                          "bool_parsing", "date_from_datetime_parsing",
-                                          "date_parsing"):
+    if kind.endswith("_type") or kind in (
+        "enum",
+        "literal_error",
+        "int_parsing",
+        "float_parsing",
+        "bool_parsing",
+        "date_from_datetime_parsing",
+        "date_parsing",
+    ):
         if not isinstance(value, dict | list):
             msg = f"{msg} (got {value!r})"
         else:
@@ -133,8 +140,11 @@ def _model_of(ann: Any) -> type[BaseModel] | None:
         return ann
     for arg in typing.get_args(ann):
         found = _model_of(arg) if not isinstance(arg, str) else None
-        if found is not None and typing.get_origin(ann) in (typing.Union, types.UnionType,
-                                                             typing.Annotated):
+        if found is not None and typing.get_origin(ann) in (
+            typing.Union,
+            types.UnionType,
+            typing.Annotated,
+        ):
             return found
     return None
 
@@ -154,7 +164,8 @@ def _step(ann: Any, part: Any) -> Any:
         return None
     if origin is dict and len(args) == 2:
         return args[1]
-    if origin is tuple and args:
-        return args[0] if len(args) == 2 and args[1] is Ellipsis else args[min(part, len(args) - 1)] \
-            if isinstance(part, int) else None
+    if origin is tuple and args and isinstance(part, int):
+        if len(args) == 2 and args[1] is Ellipsis:
+            return args[0]
+        return args[min(part, len(args) - 1)]
     return None

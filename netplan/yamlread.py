@@ -37,7 +37,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _Loader.yaml_implicit_resolvers = {}
-_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Loader.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 _Loader.add_implicit_resolver(
     _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
@@ -201,7 +203,9 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "invalid YAML"
-        raise DesignError([Problem(Location(file, line, col), (), f"YAML syntax: {what}")]) from None
+        raise DesignError(
+            [Problem(Location(file, line, col), (), f"YAML syntax: {what}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise DesignError([Problem(Location(file, 1, 1), (), f"YAML syntax: {exc}")]) from None
     if root is None:
@@ -218,7 +222,13 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"
         raise DesignError(
-            [Problem(Location(file, 1, 1), (), f"the top level is {kind}; expected a mapping "
-                     "with keys such as 'sites', 'segments' and 'vms'")]
+            [
+                Problem(
+                    Location(file, 1, 1),
+                    (),
+                    f"the top level is {kind}; expected a mapping "
+                    "with keys such as 'sites', 'segments' and 'vms'",
+                )
+            ]
         )
     return data, smap

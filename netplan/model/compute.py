@@ -42,7 +42,9 @@ class Host(Named):
         False, description="Enabled as a Replica server (needed to receive, and to fail back)."
     )
     listener_http: bool = Field(False, description="Firewall rule for the HTTP listener (80) on.")
-    listener_https: bool = Field(False, description="Firewall rule for the HTTPS listener (443) on.")
+    listener_https: bool = Field(
+        False, description="Firewall rule for the HTTPS listener (443) on."
+    )
     certificate: str | None = Field(None, description="PEM/DER file of the Replica certificate.")
     segment: Name | None = Field(None, description="Segment of the management address.")
 
@@ -111,7 +113,9 @@ class Nic(Base):
 
 class Vm(Named):
     host: Name = Field(description="Primary host or cluster.")
-    replica_host: Name | None = Field(None, description="Replica host or cluster; none = not replicated.")
+    replica_host: Name | None = Field(
+        None, description="Replica host or cluster; none = not replicated."
+    )
     extended_host: Name | None = Field(None, description="Extended replica (A->B->C).")
     guest_os: GuestOs = GuestOs.windows
     integration_services: IntegrationServices = IntegrationServices.current

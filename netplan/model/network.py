@@ -116,4 +116,3 @@ class ClientNetwork(Named):
     )
     dns: tuple[AnyAddress, ...] = ()
     description: str = ""
-

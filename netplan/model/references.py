@@ -62,9 +62,12 @@ def _sites_and_segments(d: Design) -> Iterator[Issue]:
                 yield from _ref((*ip, "segment"), "segment", itf.segment, d.segments)
                 continue
             if rtr.site in d.sites and rtr.site not in seg.sites:
-                yield (*ip, "segment"), (
-                    f"segment {itf.segment!r} does not reach site {rtr.site!r} "
-                    f"(it spans {', '.join(seg.sites)})"
+                yield (
+                    (*ip, "segment"),
+                    (
+                        f"segment {itf.segment!r} does not reach site {rtr.site!r} "
+                        f"(it spans {', '.join(seg.sites)})"
+                    ),
                 )
             for field, addr, net in (
                 ("address", itf.address, seg.ipv4),
@@ -75,8 +78,9 @@ def _sites_and_segments(d: Design) -> Iterator[Issue]:
                 elif not _inside(addr, net):
                     yield (*ip, field), f"{addr} is outside segment {itf.segment!r} ({net})"
             if itf.fhrp and not _inside(itf.fhrp.virtual_address, seg.ipv4):
-                yield (*ip, "fhrp", "virtual_address"), (
-                    f"{itf.fhrp.virtual_address} is outside segment {itf.segment!r} ({seg.ipv4})"
+                yield (
+                    (*ip, "fhrp", "virtual_address"),
+                    (f"{itf.fhrp.virtual_address} is outside segment {itf.segment!r} ({seg.ipv4})"),
                 )
     for name, link in d.links.items():
         for i, site in enumerate(link.sites):
@@ -98,7 +102,10 @@ def _compute(d: Design) -> Iterator[Issue]:
         yield from _ref((*base, "segment"), "segment", host.segment, d.segments)
         cl = d.clusters.get(host.cluster or "")
         if cl and cl.site != host.site:
-            yield (*base, "cluster"), f"cluster {cl.name!r} is in site {cl.site!r}, host in {host.site!r}"
+            yield (
+                (*base, "cluster"),
+                f"cluster {cl.name!r} is in site {cl.site!r}, host in {host.site!r}",
+            )
         if host.mac_pool and host.mac_pool.min > host.mac_pool.max:
             yield (*base, "mac_pool"), "mac_pool.min is above mac_pool.max"
     for name, cl in d.clusters.items():
@@ -109,7 +116,10 @@ def _compute(d: Design) -> Iterator[Issue]:
             yield from _ref((*base, field), "host or cluster", getattr(vm, field), placements)
         site = d.host_site(vm.host)
         if vm.replica_host and d.host_site(vm.replica_host) == site and site is not None:
-            yield (*base, "replica_host"), f"replica host is in the same site as the primary ({site})"
+            yield (
+                (*base, "replica_host"),
+                f"replica host is in the same site as the primary ({site})",
+            )
         seen_names: set[str] = set()
         for i, nic in enumerate(vm.nics):
             yield from _nic(d, (*base, "nics", i), nic, site)
@@ -133,11 +143,17 @@ def _nic(d: Design, path: Path, nic: object, site: str | None) -> Iterator[Issue
     if seg is None:
         return
     if site is not None and site not in seg.sites:
-        yield (*path, "segment"), (
-            f"segment {nic.segment!r} does not reach site {site!r} where the VM runs "
-            f"(it spans {', '.join(seg.sites)})"
+        yield (
+            (*path, "segment"),
+            (
+                f"segment {nic.segment!r} does not reach site {site!r} where the VM runs "
+                f"(it spans {', '.join(seg.sites)})"
+            ),
         )
-    for field, iface, net in (("address", nic.address, seg.ipv4), ("address_v6", nic.address_v6, seg.ipv6)):
+    for field, iface, net in (
+        ("address", nic.address, seg.ipv4),
+        ("address_v6", nic.address_v6, seg.ipv6),
+    ):
         if iface is None:
             continue
         if net is None:
@@ -145,8 +161,9 @@ def _nic(d: Design, path: Path, nic: object, site: str | None) -> Iterator[Issue
         elif iface.ip not in net:
             yield (*path, field), f"{iface.ip} is outside segment {nic.segment!r} ({net})"
         elif iface.network.prefixlen != net.prefixlen:
-            yield (*path, field), (
-                f"prefix /{iface.network.prefixlen} differs from segment {nic.segment!r} ({net})"
+            yield (
+                (*path, field),
+                (f"prefix /{iface.network.prefixlen} differs from segment {nic.segment!r} ({net})"),
             )
 
 
@@ -156,12 +173,13 @@ def _services(d: Design) -> Iterator[Issue]:
         yield from _ref((*base, "site"), "site", srv.site, d.sites)
         yield from _ref((*base, "vm"), "VM", srv.vm, d.vms)
         if srv.failover:
-            yield from _ref((*base, "failover", "partner"), "DHCP server", srv.failover.partner,
-                            d.dhcp_servers)
+            yield from _ref(
+                (*base, "failover", "partner"), "DHCP server", srv.failover.partner, d.dhcp_servers
+            )
             if srv.failover.partner == name:
                 yield (*base, "failover", "partner"), "a DHCP server cannot be its own partner"
         for i, scope in enumerate(srv.scopes):
-            yield from _scope(( *base, "scopes", i), scope)
+            yield from _scope((*base, "scopes", i), scope)
     for name, dns in d.dns_servers.items():
         yield from _ref(("dns_servers", name, "site"), "site", dns.site, d.sites)
         yield from _ref(("dns_servers", name, "vm"), "VM", dns.vm, d.vms)
@@ -193,13 +211,17 @@ def _scope(path: Path, scope: object) -> Iterator[Issue]:
     seen: dict[str, int] = {}
     for j, res in enumerate(scope.reservations):
         if res.address not in net:
-            yield (*path, "reservations", j, "address"), (
-                f"reservation {res.address} is outside the scope's subnet {net}"
+            yield (
+                (*path, "reservations", j, "address"),
+                (f"reservation {res.address} is outside the scope's subnet {net}"),
             )
         if res.client_id in seen:
-            yield (*path, "reservations", j, "client_id"), (
-                f"client ID {res.client_id} is already reserved in this scope "
-                f"(reservations[{seen[res.client_id]}])"
+            yield (
+                (*path, "reservations", j, "client_id"),
+                (
+                    f"client ID {res.client_id} is already reserved in this scope "
+                    f"(reservations[{seen[res.client_id]}])"
+                ),
             )
         seen.setdefault(res.client_id, j)
 

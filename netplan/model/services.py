@@ -56,7 +56,9 @@ class DhcpFailover(Base):
     )
     mclt_seconds: int = Field(3600, ge=0)
     replicate_reservations: bool = Field(
-        True, description="Reservations are copied to the partner (Invoke-DhcpServerv4FailoverReplication)."
+        True,
+        description="Reservations are copied to the partner "
+        "(Invoke-DhcpServerv4FailoverReplication).",
     )
 
 

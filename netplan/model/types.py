@@ -37,9 +37,15 @@ def _text(value: Any, what: str) -> str:
 
 def _parser(kind: str, example: str, func: Any, version: int) -> Any:
     def parse(value: Any) -> Any:
-        if isinstance(value, ipaddress.IPv4Address | ipaddress.IPv6Address
-                      | ipaddress.IPv4Network | ipaddress.IPv6Network
-                      | ipaddress.IPv4Interface | ipaddress.IPv6Interface):
+        if isinstance(
+            value,
+            ipaddress.IPv4Address
+            | ipaddress.IPv6Address
+            | ipaddress.IPv4Network
+            | ipaddress.IPv6Network
+            | ipaddress.IPv4Interface
+            | ipaddress.IPv6Interface,
+        ):
             return value
         text = _text(value, kind)
         try:
@@ -78,7 +84,9 @@ IPv6Network = Annotated[
 ]
 IPv4Interface = Annotated[
     ipaddress.IPv4Interface,
-    BeforeValidator(_parser("IPv4 address with prefix", "192.0.2.10/24", ipaddress.ip_interface, 4)),
+    BeforeValidator(
+        _parser("IPv4 address with prefix", "192.0.2.10/24", ipaddress.ip_interface, 4)
+    ),
 ]
 IPv6Interface = Annotated[
     ipaddress.IPv6Interface,
@@ -111,16 +119,17 @@ def _any_network(value: Any) -> Any:
         raise ValueError(f"{text!r} is not an IP network; expected e.g. 192.0.2.0/24") from None
 
 
-AnyAddress = Annotated[
-    ipaddress.IPv4Address | ipaddress.IPv6Address, BeforeValidator(_any_address)
-]
-AnyNetwork = Annotated[
-    ipaddress.IPv4Network | ipaddress.IPv6Network, BeforeValidator(_any_network)
-]
+AnyAddress = Annotated[ipaddress.IPv4Address | ipaddress.IPv6Address, BeforeValidator(_any_address)]
+AnyNetwork = Annotated[ipaddress.IPv4Network | ipaddress.IPv6Network, BeforeValidator(_any_network)]
 Mac = Annotated[
     str,
     BeforeValidator(normalize_mac),
-    Field(json_schema_extra={"pattern": r"^[0-9A-Fa-f]{2}([-:.]?[0-9A-Fa-f]{2}){5}$"}),
+    Field(
+        json_schema_extra={
+            "pattern": r"^(?:[0-9A-Fa-f]{2}(?:[-:]?[0-9A-Fa-f]{2}){5}"
+            r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$"
+        }
+    ),
 ]
 Name = Annotated[
     str,
@@ -146,7 +155,7 @@ class Base(BaseModel):
 class Named(Base):
     """An object declared under a mapping key; the key is its name."""
 
-    name: Name = Field(description="Set from the mapping key; need not be written.")
+    name: Name = Field("", description="Set from the mapping key; need not be written.")
 
 
 class SiteRole(StrEnum):

@@ -1,0 +1,93 @@
+"""Commands about the design itself: validate, classify, schema."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from netplan.classify import classify as classify_design
+from netplan.cli.app import EXIT_BAD_INPUT, app, emit, err, load_or_exit, out
+from netplan.errors import DesignError
+from netplan.loader import load_design
+from netplan.schema import schema_text
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+
+class TextOrJson(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Design files (YAML or JSON).")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+) -> None:
+    """Check design files: syntax, fields, references. Every problem at once; exit 2 if any."""
+    bad = False
+    for file in files:
+        try:
+            design = load_design(str(file))
+        except DesignError as exc:
+            bad = True
+            for problem in exc.problems:
+                err.print(str(problem), markup=False)
+            continue
+        if not quiet:
+            out.print(
+                f"{file}: ok ({len(design.sites)} sites, {len(design.segments)} segments, "
+                f"{len(design.vms)} VMs)",
+                markup=False,
+            )
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def classify(
+    file: Annotated[Path, typer.Argument(help="Design file.")],
+    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    output: OutputOpt = None,
+) -> None:
+    """Say which approach each network takes (separate, stretched, mirrored) and why."""
+    result = classify_design(load_or_exit(file))
+    if format == TextOrJson.json:
+        emit(json.dumps(result.to_dict(), indent=2) + "\n", output)
+        return
+    if output is not None:
+        lines = [f"{result.design}: {result.approach}", *[f"  {e}" for e in result.evidence]]
+        for net in result.networks:
+            lines.append(f"- {net.name}: {net.approach} ({', '.join(net.cidrs) or 'no CIDR'})")
+            lines += [f"    {e}" for e in net.evidence]
+        emit("\n".join(lines) + "\n", output)
+        return
+    out.print(f"[bold]{result.design}[/]: overall approach [bold]{result.approach}[/]")
+    for line in result.evidence:
+        out.print(f"  {line}", markup=False)
+    table = Table("network", "approach", "sites", "CIDRs", "evidence", show_lines=True)
+    for net in result.networks:
+        table.add_row(
+            net.name + ("" if net.carries_vms else " (no VMs)"),
+            str(net.approach),
+            ", ".join(net.sites),
+            "\n".join(net.cidrs) or "-",
+            "\n".join(net.evidence),
+        )
+    out.print(table)
+
+
+@app.command()
+def schema(output: OutputOpt = None) -> None:
+    """Print the JSON Schema of the design format (for editor completion and validation)."""
+    emit(schema_text(), output)
+
+
+__all__ = ["EXIT_BAD_INPUT"]
