@@ -1,0 +1,104 @@
+"""Failover scenarios: which sites, VMs or links are gone. Pure data; `Context` applies them.
+
+A scenario never touches the design or the graph: `Context` (in `netplan.state`) derives the live
+view and each NIC's effective state from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from netplan.checks.registry import Phase
+from netplan.model import Design
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    phase: Phase
+    failed_sites: frozenset[str] = frozenset()
+    failed_vms: frozenset[str] = frozenset()  # single VMs failed over while the rest stay
+    failed_links: frozenset[str] = frozenset()
+    description: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "phase": str(self.phase),
+            "failed_sites": sorted(self.failed_sites),
+            "failed_vms": sorted(self.failed_vms),
+            "failed_links": sorted(self.failed_links),
+        }
+
+
+DESIGN_TIME = Scenario(
+    "design-time", Phase.before, description="The design as drawn, everything running."
+)
+
+
+def fail_sites(sites: Iterable[str]) -> Scenario:
+    dead = frozenset(sites)
+    return Scenario(
+        "fail " + "+".join(sorted(dead)),
+        Phase.after,
+        failed_sites=dead,
+        description=f"Site(s) {', '.join(sorted(dead))} lost; replicas start elsewhere.",
+    )
+
+
+def fail_vms(vms: Iterable[str]) -> Scenario:
+    moved = frozenset(vms)
+    return Scenario(
+        "failover vm " + "+".join(sorted(moved)),
+        Phase.after,
+        failed_vms=moved,
+        description=f"Only {', '.join(sorted(moved))} failed over; every site still up.",
+    )
+
+
+def fail_links(links: Iterable[str]) -> Scenario:
+    down = frozenset(links)
+    return Scenario(
+        "fail link " + "+".join(sorted(down)),
+        Phase.after,
+        failed_links=down,
+        description=f"Link(s) {', '.join(sorted(down))} down; every site still up.",
+    )
+
+
+class ScenarioError(ValueError):
+    """A scenario names something the design does not have (a usage error, exit 2)."""
+
+
+def plan(
+    design: Design,
+    sites: Iterable[str] = (),
+    all_sites: bool = False,
+    vms: Iterable[str] = (),
+    links: Iterable[str] = (),
+) -> list[Scenario]:
+    """The scenarios to run: design-time always; then what was asked, or the primary sites' loss."""
+    sites, vms, links = list(sites), list(vms), list(links)
+    for kind, names, known in (
+        ("site", sites, design.sites),
+        ("VM", vms, design.vms),
+        ("link", links, design.links),
+    ):
+        for name in names:
+            if name not in known:
+                raise ScenarioError(
+                    f"unknown {kind} {name!r}; the design has: {', '.join(sorted(known)) or 'none'}"
+                )
+    out = [DESIGN_TIME]
+    if all_sites:
+        out += [fail_sites([s]) for s in sorted(design.sites)]
+    elif sites:
+        out.append(fail_sites(sites))
+    if vms:
+        out.append(fail_vms(vms))
+    if links:
+        out.append(fail_links(links))
+    if not (all_sites or sites or vms or links):
+        out.append(fail_sites(design.primary_sites))
+    return out
