@@ -237,7 +237,7 @@ class Context:
                 None,
                 problem,
             )
-        server, scope = lease
+        _server, scope = lease
         res = next((r for r in scope.reservations if mac and r.client_id == mac), None)
         prefix = scope.subnet.prefixlen
         ip = IPv4If(f"{res.address}/{prefix}") if res else None
