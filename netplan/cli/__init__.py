@@ -7,7 +7,7 @@ import sys
 from netplan.cli.app import EXIT_INTERNAL, app
 
 # Importing the command modules registers their commands on `app`.
-from netplan.cli import design_cmds  # noqa: F401  isort: skip
+from netplan.cli import analysis_cmds, design_cmds  # noqa: F401  isort: skip
 
 
 def main() -> None:

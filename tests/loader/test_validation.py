@@ -1,0 +1,518 @@
+"""Loading designs: one fixture per validation error, with the exact lines a person reads."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from netplan.errors import DesignError
+from netplan.loader import load_design
+from netplan.model import Design, Nic
+from netplan.model.types import Base, IpMode, MacMode, WindowsServer
+from netplan.source import Location
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+INVALID = FIXTURES / "invalid"
+VALID = FIXTURES / "valid"
+
+
+def rel(path: Path) -> str:
+    """Fixture paths as a person types them (relative to the repo root, the pytest rootdir)."""
+    return str(path.relative_to(ROOT))
+
+
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch):
+    """Fixture paths are relative, as a person types them; make them work from any directory."""
+    monkeypatch.chdir(ROOT)
+
+
+def load_problems(file: str) -> list[str]:
+    with pytest.raises(DesignError) as exc:
+        load_design(file)
+    lines = [str(p) for p in exc.value.problems]
+    assert str(exc.value) == "\n".join(lines)
+    return lines
+
+
+def bug(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"BUG: {reason}")
+
+
+# (fixture, expected lines without the "file:" prefix)
+CASES = [
+    pytest.param(
+        "unknown_key.yaml",
+        ["4:5: sites.hq.rol: unknown key 'rol'; did you mean 'role'?"],
+        id="unknown_key",
+    ),
+    pytest.param(
+        "unknown_key_top.yaml",
+        ["2:1: segmnts: unknown key 'segmnts'; did you mean 'segments'?"],
+        id="unknown_key_top",
+    ),
+    pytest.param(
+        "unknown_key_listing.yaml",
+        [
+            "4:5: sites.hq.colour: unknown key 'colour' "
+            "(expected one of: description, public_addresses, role)"
+        ],
+        id="unknown_key_listing",
+    ),
+    pytest.param(
+        "missing_required.yaml",
+        ["3:3: hosts.hv01.site: missing required key 'site'"],
+        id="missing_required",
+    ),
+    pytest.param(
+        "missing_sites.yaml",
+        ["2:1: sites: missing required key 'sites'"],
+        id="missing_sites",
+    ),
+    pytest.param(
+        "bad_enum.yaml",
+        ["3:5: sites.hq.role: Input should be 'primary', 'replica' or 'extended' (got 'primry')"],
+        id="bad_enum",
+    ),
+    pytest.param(
+        "host_bits.yaml",
+        [
+            "5:5: segments.srv.ipv4: '10.0.0.1/24' has host bits set; the network is 10.0.0.0/24 "
+            "(or write an interface address where a host is meant)"
+        ],
+        id="host_bits",
+    ),
+    pytest.param(
+        "bad_ip.yaml",
+        [
+            "5:5: hosts.hv01.address: '10.0.0.300' is not a valid IPv4 address; "
+            "expected e.g. 192.0.2.10"
+        ],
+        id="bad_ip",
+    ),
+    pytest.param(
+        "ipv6_in_ipv4_field.yaml",
+        [
+            "5:5: hosts.hv01.address: '2001:db8::5' is IPv6; expected an IPv4 address, "
+            "e.g. 192.0.2.10"
+        ],
+        id="ipv6_in_ipv4_field",
+    ),
+    pytest.param(
+        "bad_mac.yaml",
+        [
+            "9:9: vms.web01.nics[0].mac: '00-15-5D-0A-0B' is not a MAC address; expected 12 hex "
+            "digits such as 00155D0A0B01, 00-15-5D-0A-0B-01 or 00:15:5d:0a:0b:01"
+        ],
+        id="bad_mac",
+    ),
+    pytest.param(
+        "unknown_site.yaml",
+        ["4:5: hosts.hv01.site: unknown site 'hqq'; did you mean 'hq'?"],
+        id="unknown_site",
+    ),
+    pytest.param(
+        "unknown_segment.yaml",
+        ["8:9: vms.web01.nics[0].segment: unknown segment 'server'; did you mean 'servers'?"],
+        id="unknown_segment",
+    ),
+    pytest.param(
+        "unknown_host.yaml",
+        ["5:5: vms.web01.host: unknown host or cluster 'hv02'; did you mean 'hv01'?"],
+        id="unknown_host",
+    ),
+    pytest.param(
+        "unknown_dhcp_partner.yaml",
+        [
+            "7:7: dhcp_servers.dhcp01.failover.partner: unknown DHCP server 'dhcp2'; "
+            "did you mean 'dhcp02'?"
+        ],
+        id="unknown_dhcp_partner",
+    ),
+    pytest.param(
+        "dhcp_partner_suggests_itself.yaml",
+        ["7:7: dhcp_servers.dhcp01.failover.partner: unknown DHCP server 'dhcp03'"],
+        id="dhcp_partner_suggests_itself",
+        marks=bug(
+            "references._services suggests the server itself as its failover partner "
+            "(\"did you mean 'dhcp01'?\"), which would then fail 'cannot be its own partner'"
+        ),
+    ),
+    pytest.param(
+        "address_outside_segment.yaml",
+        ["9:9: vms.web01.nics[0].address: 10.0.1.20 is outside segment 'srv' (10.0.0.0/24)"],
+        id="address_outside_segment",
+    ),
+    pytest.param(
+        "gateway_router_outside_segment.yaml",
+        [
+            "8:9: routers.rtr01.interfaces[0].address: 10.0.1.1 is outside segment 'srv' "
+            "(10.0.0.0/24)"
+        ],
+        id="gateway_router_outside_segment",
+    ),
+    pytest.param(
+        "reservation_outside_scope.yaml",
+        [
+            "10:13: dhcp_servers.dhcp01.scopes[0].reservations[0].address: reservation 10.0.5.20 "
+            "is outside the scope's subnet 10.0.0.0/24"
+        ],
+        id="reservation_outside_scope",
+    ),
+    pytest.param(
+        "duplicate_client_id.yaml",
+        [
+            "11:13: dhcp_servers.dhcp01.scopes[0].reservations[1].client_id: client ID "
+            "00-15-5D-0A-0B-01 is already reserved in this scope (reservations[0])"
+        ],
+        id="duplicate_client_id",
+    ),
+    pytest.param(
+        "duplicate_key.yaml",
+        [
+            "4:3: sites.hq: duplicate key 'hq' (first at line 2); "
+            "a key may appear only once in a mapping"
+        ],
+        id="duplicate_key",
+    ),
+    pytest.param(
+        "no_primary_site.yaml",
+        ["1:1: sites: no site has role 'primary'; one site must be where the VMs run today"],
+        id="no_primary_site",
+    ),
+    pytest.param(
+        "segment_not_in_vm_site.yaml",
+        [
+            "10:9: vms.web01.nics[0].segment: segment 'dr-srv' does not reach site 'hq' where "
+            "the VM runs (it spans dr)"
+        ],
+        id="segment_not_in_vm_site",
+    ),
+    pytest.param(
+        "static_ip_without_address.yaml",
+        [
+            "8:9: vms.web01.nics[0]: ip is static but no address is given; "
+            "add address: or set ip: dhcp"
+        ],
+        id="static_ip_without_address",
+    ),
+    pytest.param(
+        "static_mac_without_mac.yaml",
+        ["8:9: vms.web01.nics[0]: mac_mode is static but no mac is given"],
+        id="static_mac_without_mac",
+    ),
+    pytest.param(
+        "bad_frequency.yaml",
+        [
+            "7:5: replication.hv01-to-hv02.frequency_seconds: frequency_seconds must be 30, 300 "
+            "or 900 (Hyper-V's choices)"
+        ],
+        id="bad_frequency",
+        marks=bug(
+            "model/replication.py Replication._defaults checks frequency_seconds in a "
+            "model_validator, so the error points at the replication key (4:3), not the "
+            "frequency_seconds line"
+        ),
+    ),
+    pytest.param(
+        "host_and_cluster_same_name.yaml",
+        ["5:3: clusters.hv01: 'hv01' is both a host and a cluster; names must be unique"],
+        id="host_and_cluster_same_name",
+    ),
+    pytest.param(
+        "depends_on_unknown_vm.yaml",
+        ["7:18: vms.web01.depends_on[0]: unknown VM 'db1'; did you mean 'db01'?"],
+        id="depends_on_unknown_vm",
+    ),
+    pytest.param(
+        "accepted_risk_blank_reason.yaml",
+        ["5:5: accepted_risks[0].reason: reason must say why the risk is accepted"],
+        id="accepted_risk_blank_reason",
+        marks=bug(
+            "model/services.py AcceptedRisk._reason_not_blank is a model_validator, so a blank "
+            "reason is reported at the list item (3:5), not at the reason line"
+        ),
+    ),
+    pytest.param(
+        "accepted_risk_empty_reason.yaml",
+        ["5:5: accepted_risks[0].reason: String should have at least 1 character"],
+        id="accepted_risk_empty_reason",
+    ),
+    pytest.param(
+        "invalid_name.yaml",
+        [
+            "3:3: segments.-srv: name must start with a letter or digit and use only letters, "
+            "digits, '.', '_' and '-'"
+        ],
+        id="invalid_name",
+    ),
+    pytest.param(
+        "record_name_typo.yaml",
+        [
+            "3:5: dns_records[0].name: missing required key 'name'",
+            "3:5: dns_records[0].nme: unknown key 'nme'; did you mean 'name'?",
+        ],
+        id="record_name_typo",
+        marks=bug(
+            "loader._fields_at drops 'name' from every model but Design, yet 'name' is a real "
+            "key of DnsRecord, Nic, Disk, Scope and Reservation: no did-you-mean, and the "
+            "listing omits it"
+        ),
+    ),
+    pytest.param(
+        "several_errors.yaml",
+        [
+            "6:5: segments.srv.vlan: Input should be less than or equal to 4094",
+            "7:5: segments.srv.ipv4: '10.0.0.0/33' is not a valid IPv4 network; "
+            "expected e.g. 192.0.2.0/24",
+            "9:3: hosts.hv01.site: missing required key 'site'",
+            "10:5: hosts.hv01.sitee: unknown key 'sitee'; did you mean 'site'?",
+            "12:23: vms.web01.generation: Input should be less than or equal to 2",
+        ],
+        id="several_errors",
+    ),
+    pytest.param(
+        "several_reference_errors.yaml",
+        [
+            "8:10: hosts.hv02.site: unknown site 'dc' (known: dr, hq)",
+            "12:5: vms.web01.replica_host: unknown host or cluster 'hv03'; did you mean 'hv02'?",
+            "15:9: vms.web01.nics[0].address: 10.9.0.20 is outside segment 'srv' (10.0.0.0/24)",
+        ],
+        id="several_reference_errors",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES)
+def test_invalid_fixture(fixture, expected):
+    file = rel(INVALID / fixture)
+    assert load_problems(file) == [f"{file}:{line}" for line in expected]
+
+
+def test_every_invalid_fixture_is_in_the_table():
+    tabled = {p.values[0] for p in CASES}
+    extra = {"windows_version_number.yaml", "mac_all_digits.yaml", "range_one_address.yaml"}
+    assert {f.name for f in INVALID.glob("*.yaml")} == tabled | extra
+
+
+def test_problems_are_sorted_by_position():
+    with pytest.raises(DesignError) as exc:
+        load_design(rel(INVALID / "several_errors.yaml"))
+    locations = [p.location for p in exc.value.problems]
+    assert locations == sorted(locations)
+    assert len(locations) == 5
+
+
+@bug(
+    "model/types.py WindowsServer is a StrEnum and pydantic rejects the int that YAML 1.2 makes "
+    "of `os: 2019`, with the baffling message \"Input should be ... '2019' ... (got 2019)\""
+)
+def test_windows_version_written_as_a_number():
+    design = load_design(rel(INVALID / "windows_version_number.yaml"))
+    assert design.hosts["hv01"].os == WindowsServer.ws2019
+
+
+@bug(
+    "model/types.py normalize_mac: an all-digit MAC (001500000000) is an int in YAML 1.2; "
+    "the message 'expected a MAC address as text' neither shows the value nor says to quote it"
+)
+def test_all_digit_mac_says_to_quote_it():
+    file = rel(INVALID / "mac_all_digits.yaml")
+    (line,) = load_problems(file)
+    assert line.startswith(f"{file}:5:16: hosts.hv01.mac_pool.min: ")
+    assert "quote" in line
+
+
+@bug(
+    "loader._message turns pydantic's 'missing' for a too-short fixed-length list into "
+    "\"missing required key '1'\"; a list has no keys"
+)
+def test_too_short_pair_is_not_called_a_missing_key():
+    file = rel(INVALID / "range_one_address.yaml")
+    (line,) = load_problems(file)
+    assert line.startswith(f"{file}:8:9: dhcp_servers.dhcp01.scopes[0].range[1]: ")
+    assert "key" not in line.split(": ", 2)[2]
+
+
+# --- valid designs --------------------------------------------------------------------------
+
+
+MINIMAL = rel(VALID / "minimal.yaml")
+FULL = rel(VALID / "full.yaml")
+
+
+def test_minimal_design_loads_with_defaults():
+    design = load_design(MINIMAL)
+    assert isinstance(design, Design)
+    assert design.name == "minimal"
+    assert design.version == 1
+    assert list(design.sites) == ["hq"]
+    assert design.sites["hq"].name == "hq"
+    assert design.primary_sites == ("hq",)
+    assert design.vms == {}
+    assert design.location == Location(MINIMAL, 1, 1)
+
+
+def test_full_design_loads():
+    design = load_design(FULL)
+    assert design.name == "Two-site test design"
+    assert design.domain == "corp.example"
+    assert sorted(design.sites) == ["dr", "hq"]
+    assert design.segments["hq-srv"].ipv4 == ipaddress.IPv4Network("10.0.0.0/24")
+    assert design.links["vpn1"].sites == ("hq", "dr")
+    assert design.vms["web01"].nics[0].failover.gateway == ipaddress.IPv4Address("10.1.0.1")
+    assert design.accepted_risks[0].expires.isoformat() == "2030-01-31"
+
+
+def _walk(obj, path=()):
+    if isinstance(obj, Base):
+        yield path, obj
+        for name in type(obj).model_fields:
+            yield from _walk(getattr(obj, name), (*path, name))
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _walk(value, (*path, key))
+    elif isinstance(obj, tuple):
+        for i, value in enumerate(obj):
+            yield from _walk(value, (*path, i))
+
+
+def test_every_loaded_object_knows_its_location():
+    design = load_design(FULL)
+    objects = list(_walk(design))
+    assert len(objects) > 20
+    for path, obj in objects:
+        assert obj.location is not None, path
+        assert obj.location.file == FULL
+        assert obj.location == design.locate(path), path
+
+
+def test_locations_of_a_vm_and_a_nic():
+    design = load_design(FULL)
+    assert design.vms["web01"].location == Location(FULL, 49, 3)
+    assert design.vms["web01"].nics[0].location == Location(FULL, 55, 9)
+    assert design.vms["web01"].nics[0].failover.location == Location(FULL, 61, 9)
+    assert design.sites["dr"].location == Location(FULL, 7, 3)
+    assert str(design.hosts["hv02"].location) == f"{FULL}:37:3"
+    reservation = design.dhcp_servers["dhcp01"].scopes[0].reservations[0]
+    assert reservation.location == Location(FULL, 78, 13)
+    assert design.accepted_risks[0].location == Location(FULL, 81, 5)
+
+
+def test_design_locate_field_path():
+    design = load_design(FULL)
+    assert design.locate(("vms", "web01", "nics", 0, "address")) == Location(FULL, 57, 9)
+    assert design.locate(("vms", "web01", "nics", 0, "mac")) == Location(FULL, 59, 9)
+    # a defaulted field resolves to its object's position
+    assert design.locate(("vms", "db01", "nics", 0, "address")) == Location(FULL, 68, 9)
+
+
+def test_design_built_in_code_has_no_location():
+    design = Design.model_validate({"sites": {"hq": {"role": "primary"}}})
+    assert design.location is None
+    assert design.sites["hq"].location is None
+    assert design.locate(("sites",)) is None
+
+
+def test_models_are_frozen():
+    design = load_design(FULL)
+    nic = design.vms["web01"].nics[0]
+    with pytest.raises(ValidationError, match="frozen"):
+        nic.address = None
+    with pytest.raises(ValidationError, match="frozen"):
+        design.vms["web01"].host = "hv02"
+    with pytest.raises(ValidationError, match="frozen"):
+        design.name = "other"
+    with pytest.raises(ValidationError, match="frozen"):
+        design.replication["kerb"].port = 8080
+
+
+def test_nic_ip_defaults():
+    design = load_design(FULL)
+    assert design.vms["web01"].nics[0].ip == IpMode.static
+    assert design.vms["web01"].nics[0].is_static_ip
+    assert design.vms["db01"].nics[0].ip == IpMode.dhcp
+    assert not design.vms["db01"].nics[0].is_static_ip
+
+
+def test_nic_explicit_ip_mode_wins():
+    nic = Nic.model_validate({"segment": "srv", "ip": "dhcp", "address": "10.0.0.5/24"})
+    assert nic.ip == IpMode.dhcp
+    nic = Nic.model_validate({"segment": "srv", "ip": "static", "address_v6": "2001:db8::5/64"})
+    assert nic.ip == IpMode.static
+
+
+def test_nic_mac_mode():
+    design = load_design(FULL)
+    assert design.vms["web01"].nics[0].mac_mode == MacMode.static
+    assert design.vms["db01"].nics[0].mac_mode == MacMode.dynamic
+
+
+def test_replication_port_defaults():
+    design = load_design(FULL)
+    assert design.replication["kerb"].port == 80
+    assert design.replication["cert"].port == 443
+    assert design.replication["cert"].frequency_seconds == 30
+
+
+def test_replication_explicit_port_is_kept(tmp_path):
+    f = tmp_path / "port.yaml"
+    f.write_text(
+        "sites: {hq: {role: primary}, dr: {role: replica}}\n"
+        "hosts: {a: {site: hq}, b: {site: dr}}\n"
+        "replication:\n"
+        "  r: {source: a, target: b, authentication: certificate, port: 8443}\n"
+    )
+    assert load_design(str(f)).replication["r"].port == 8443
+
+
+# --- MAC normalisation ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mac",
+    [
+        "00155D0A0B01",
+        "00155d0a0b01",
+        "00-15-5D-0A-0B-01",
+        "00:15:5d:0a:0b:01",
+        "00:15:5D:0A:0B:01",
+        "0015.5d0a.0b01",
+        '"00:15:5d:0a:0b:01"',
+        "' 00-15-5d-0a-0b-01 '",
+    ],
+)
+def test_mac_formats_normalise(tmp_path, mac):
+    f = tmp_path / "mac.yaml"
+    f.write_text(
+        "sites: {hq: {role: primary}}\n"
+        "segments: {srv: {sites: [hq]}}\n"
+        "hosts: {hv01: {site: hq}}\n"
+        "vms:\n"
+        "  web01:\n"
+        "    host: hv01\n"
+        "    nics:\n"
+        f"      - {{segment: srv, mac: {mac}}}\n"
+    )
+    design = load_design(str(f))
+    assert design.vms["web01"].nics[0].mac == "00-15-5D-0A-0B-01"
+
+
+@pytest.mark.parametrize(
+    "mac",
+    ["00-15:5D-0A-0B-01", "00155D0A0B0", "00155D0A0B011", "00155D0A0B0G", "0015.5d0a0b01"],
+)
+def test_bad_mac_formats_are_rejected(tmp_path, mac):
+    f = tmp_path / "mac.yaml"
+    f.write_text(
+        "sites: {hq: {role: primary}}\n"
+        f"hosts: {{hv01: {{site: hq, mac_pool: {{min: {mac}, max: 00-15-5D-0A-0B-FF}}}}}}\n"
+    )
+    assert load_problems(str(f)) == [
+        f"{f}:2:37: hosts.hv01.mac_pool.min: {mac!r} is not a MAC address; expected 12 hex "
+        "digits such as 00155D0A0B01, 00-15-5D-0A-0B-01 or 00:15:5d:0a:0b:01"
+    ]
