@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from netplan.errors import DesignError, Problem
 from netplan.model import Design
 from netplan.model.references import validate_references
-from netplan.model.types import Base
+from netplan.model.types import Base, Named
 from netplan.source import Path, SourceMap
 from netplan.yamlread import parse, read_text
 
@@ -98,28 +98,22 @@ def _message(err: dict[str, Any], path: Path) -> str:
         listing = f" (expected one of: {', '.join(allowed)})" if allowed and not close else ""
         return f"unknown key {key!r}{hint}{listing}"
     if kind == "missing":
-        return f"missing required key {str(path[-1] if path else loc[-1])!r}"
+        last = path[-1] if path else loc[-1]
+        if isinstance(last, int):
+            return f"missing list item [{last}]; the list is too short"
+        return f"missing required key {str(last)!r}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if len(loc) >= 1 and loc[-1] == "name" and kind == "string_pattern_mismatch":
         return (
             "name must start with a letter or digit and use only letters, digits, '.', '_' and '-'"
         )
+    if kind == "value_error":
+        return msg  # our own validators already quote the value
     value = err.get("input")
-    if kind.endswith("_type") or kind in (
-        "enum",
-        "literal_error",
-        "int_parsing",
-        "float_parsing",
-        "bool_parsing",
-        "date_from_datetime_parsing",
-        "date_parsing",
-    ):
-        if not isinstance(value, dict | list):
-            msg = f"{msg} (got {value!r})"
-        else:
-            msg = f"{msg} (got a {'mapping' if isinstance(value, dict) else 'list'})"
-    return msg
+    if isinstance(value, dict | list):
+        return f"{msg} (got a {'mapping' if isinstance(value, dict) else 'list'})"
+    return f"{msg} (got {value!r})"
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:
@@ -132,7 +126,7 @@ def _fields_at(loc: tuple[Any, ...]) -> list[str]:
     model = _model_of(ann)
     if model is None:
         return []
-    return sorted(n for n in model.model_fields if n != "name" or model is Design)
+    return sorted(n for n in model.model_fields if n != "name" or not issubclass(model, Named))
 
 
 def _model_of(ann: Any) -> type[BaseModel] | None:

@@ -55,7 +55,15 @@ _Loader.add_implicit_resolver(
 _Loader.add_implicit_resolver(_MERGE, re.compile(r"^<<$"), ["<"])
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _scalar(node: yaml.ScalarNode, path: Path) -> Any:
+    try:
+        return _convert(node)
+    except ValueError:
+        kind = node.tag.rsplit(":", 1)[-1]
+        raise _Fail(node, f"{node.value!r} is not a valid {kind}", path) from None
+
+
+def _convert(node: yaml.ScalarNode) -> Any:
     tag, text = node.tag, node.value
     if tag == _STR:
         return text
@@ -80,9 +88,10 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 
 
 class _Fail(Exception):
-    def __init__(self, node: yaml.Node, message: str) -> None:
+    def __init__(self, node: yaml.Node, message: str, path: Path = ()) -> None:
         self.node = node
         self.message = message
+        self.path = path
 
 
 class _Builder:
@@ -104,23 +113,25 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise _Fail(node, f"the document expands to more than {MAX_NODES} nodes (alias bomb?)")
+            raise _Fail(
+                node, f"the document expands to more than {MAX_NODES} nodes (alias bomb?)", path
+            )
         if isinstance(node, yaml.ScalarNode):
-            return _scalar(node)
+            return node.value if node.tag == _MERGE else _scalar(node, path)
         if id(node) in self.active:
-            raise _Fail(node, "recursive alias: a node contains itself")
+            raise _Fail(node, "recursive alias: a node contains itself", path)
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != _SEQ:
-                    raise _Fail(node, f"unsupported YAML tag {node.tag!r}")
+                    raise _Fail(node, f"unsupported YAML tag {node.tag!r}", path)
                 out = []
                 for i, item in enumerate(node.value):
                     self.smap.positions.setdefault((*path, i), self._pos(item))
                     out.append(self.build(item, (*path, i)))
                 return out
             if node.tag != _MAP:
-                raise _Fail(node, f"unsupported YAML tag {node.tag!r}")
+                raise _Fail(node, f"unsupported YAML tag {node.tag!r}", path)
             return self._mapping(node, path)
         finally:
             self.active.discard(id(node))
@@ -156,9 +167,14 @@ class _Builder:
         merged: dict[str, Any] = {}
         for src in sources:
             if not isinstance(src, yaml.MappingNode):
-                raise _Fail(src, "a merge key (<<) takes a mapping or a list of mappings")
-            # Positions of merged keys stay at their anchor; don't record them under this path.
-            value = _Builder(SourceMap(self.smap.file)).build(src, path)
+                raise _Fail(src, "a merge key (<<) takes a mapping or a list of mappings", path)
+            # Share the node budget, the recursion guard and the problems; but merged keys keep
+            # their anchor's positions, so record them in a throwaway map.
+            real, self.smap = self.smap, SourceMap(self.smap.file)
+            try:
+                value = self.build(src, path)
+            finally:
+                self.smap = real
             merged = {**value, **merged}
         return merged
 
@@ -179,12 +195,14 @@ def read_text(file: str) -> str:
         raise DesignError([Problem(here, (), f"cannot read: {exc.strerror or exc}")]) from None
     if b"\x00" in data:
         raise DesignError([Problem(here, (), "binary file; expected YAML or JSON text")])
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before[before.rfind(b"\n") + 1 :]
+        col = len(line_start.decode("utf-8", "replace")) + 1
         raise DesignError(
             [Problem(Location(file, line, col), (), "not valid UTF-8 text; save the file as UTF-8")]
         ) from None
@@ -202,7 +220,10 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and "another document" in exc.problem:
+            what = "more than one YAML document; a design file holds exactly one"
+        else:
+            what = exc.problem or exc.context or "invalid YAML"
         raise DesignError(
             [Problem(Location(file, line, col), (), f"YAML syntax: {what}")]
         ) from None
@@ -215,7 +236,7 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
     try:
         data = builder.build(root, ())
     except _Fail as fail:
-        builder._problem(fail.node, (), fail.message)
+        builder._problem(fail.node, fail.path, fail.message)
         raise DesignError(builder.problems) from None
     if builder.problems:
         raise DesignError(builder.problems)
@@ -224,7 +245,7 @@ def parse(text: str, file: str) -> tuple[Any, SourceMap]:
         raise DesignError(
             [
                 Problem(
-                    Location(file, 1, 1),
+                    smap.locate(()),
                     (),
                     f"the top level is {kind}; expected a mapping "
                     "with keys such as 'sites', 'segments' and 'vms'",

@@ -195,7 +195,8 @@ def explain(
     out.print(
         Markdown(
             f"# {found.id} {found.name}\n\n"
-            f"*Severity:* **{found.severity}** · *Category:* {found.category} · *Runs:* {phases}\n\n"
+            f"*Severity:* **{found.severity}** · *Category:* {found.category} · "
+            f"*Runs:* {phases}\n\n"
             f"## What it does\n\n{found.summary}\n\n## Why it matters\n\n{found.why}\n\n"
             f"## Example\n\n```yaml\n{found.example}\n```\n\n## How to fix\n\n{found.fix}\n"
         )

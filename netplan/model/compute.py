@@ -20,6 +20,7 @@ from netplan.model.types import (
     Name,
     Named,
     VmRole,
+    WindowsRelease,
     WindowsServer,
 )
 
@@ -36,7 +37,7 @@ class Host(Named):
     fqdn: str | None = None
     address: IPv4Address | None = Field(None, description="Management address.")
     cluster: Name | None = None
-    os: WindowsServer = WindowsServer.ws2022
+    os: WindowsRelease = WindowsServer.ws2022
     mac_pool: MacPool | None = None
     replica_server: bool = Field(
         False, description="Enabled as a Replica server (needed to receive, and to fail back)."
@@ -99,7 +100,8 @@ class Nic(Base):
     @model_validator(mode="after")
     def _consistent(self) -> Nic:
         if self.ip is None:
-            object.__setattr__(self, "ip", IpMode.static if self.address else IpMode.dhcp)
+            has_address = self.address is not None or self.address_v6 is not None
+            object.__setattr__(self, "ip", IpMode.static if has_address else IpMode.dhcp)
         if self.ip == IpMode.static and self.address is None and self.address_v6 is None:
             raise ValueError("ip is static but no address is given; add address: or set ip: dhcp")
         if self.mac_mode == MacMode.static and self.mac is None:

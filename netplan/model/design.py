@@ -77,8 +77,9 @@ class Design(Base):
         for key in NAMED_COLLECTIONS:
             coll = out.get(key)
             if isinstance(coll, dict):
+                # A `name:` written inside is kept so references.py can report a mismatch.
                 out[key] = {
-                    str(k): ({**v, "name": str(k)} if isinstance(v, dict) else v)
+                    str(k): ({"name": str(k), **v} if isinstance(v, dict) else v)
                     for k, v in coll.items()
                 }
         return out

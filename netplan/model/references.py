@@ -10,7 +10,7 @@ import difflib
 import ipaddress
 from collections.abc import Iterable, Iterator
 
-from netplan.model.design import Design
+from netplan.model.design import NAMED_COLLECTIONS, Design
 from netplan.model.types import SiteRole
 from netplan.source import Path
 
@@ -37,7 +37,26 @@ def _inside(addr: object, net: object) -> bool:
 
 def validate_references(d: Design) -> list[Issue]:
     """Every broken reference in the design, with the path of the field to fix."""
-    return [*_sites_and_segments(d), *_compute(d), *_services(d), *_replication(d)]
+    return [
+        *_names(d),
+        *_sites_and_segments(d),
+        *_compute(d),
+        *_services(d),
+        *_replication(d),
+    ]
+
+
+def _names(d: Design) -> Iterator[Issue]:
+    for coll in NAMED_COLLECTIONS:
+        for key, obj in getattr(d, coll).items():
+            if obj.name != key:
+                yield (
+                    (coll, key, "name"),
+                    (
+                        f"name {obj.name!r} differs from its key {key!r}; the key is the name "
+                        "(remove name:)"
+                    ),
+                )
 
 
 def _sites_and_segments(d: Design) -> Iterator[Issue]:
@@ -174,7 +193,10 @@ def _services(d: Design) -> Iterator[Issue]:
         yield from _ref((*base, "vm"), "VM", srv.vm, d.vms)
         if srv.failover:
             yield from _ref(
-                (*base, "failover", "partner"), "DHCP server", srv.failover.partner, d.dhcp_servers
+                (*base, "failover", "partner"),
+                "DHCP server",
+                srv.failover.partner,
+                set(d.dhcp_servers) - {name} if srv.failover.partner != name else d.dhcp_servers,
             )
             if srv.failover.partner == name:
                 yield (*base, "failover", "partner"), "a DHCP server cannot be its own partner"

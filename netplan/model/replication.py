@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from netplan.model.types import Auth, Base, Name, Named, Port
 
@@ -25,10 +25,17 @@ class Replication(Named):
     encryption_overhead: float | None = Field(None, ge=1.0)
     initial_seed: str = Field("network", pattern=r"^(network|media)$")
 
+    @field_validator("frequency_seconds")
+    @classmethod
+    def _frequency(cls, value: int) -> int:
+        if value not in (30, 300, 900):
+            raise ValueError(
+                f"{value} is not a Hyper-V replication frequency; expected 30, 300 or 900"
+            )
+        return value
+
     @model_validator(mode="after")
     def _defaults(self) -> Replication:
-        if self.frequency_seconds not in (30, 300, 900):
-            raise ValueError("frequency_seconds must be 30, 300 or 900 (Hyper-V's choices)")
         if self.port is None:
             port = 80 if self.authentication == Auth.kerberos else 443
             object.__setattr__(self, "port", port)

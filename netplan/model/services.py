@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from netplan.model.types import (
     AnyAddress,
@@ -18,6 +18,7 @@ from netplan.model.types import (
     Mac,
     Name,
     Named,
+    WindowsRelease,
     WindowsServer,
 )
 
@@ -89,7 +90,7 @@ class DomainController(Named):
     site: Name
     ad_site: Name
     address: AnyAddress
-    os: WindowsServer = WindowsServer.ws2022
+    os: WindowsRelease = WindowsServer.ws2022
     domain: str | None = Field(None, description="Default: the design's domain.")
     vm: Name | None = Field(None, description="The VM that is this DC (replicated or not).")
     replicated: bool | None = Field(
@@ -107,12 +108,13 @@ class AcceptedRisk(Base):
 
     rule: str = Field(description="Rule name or ID.")
     subject: str = Field(description="Subject the finding names, e.g. vm:web01 or web01.")
-    reason: str = Field(min_length=1)
+    reason: str
     owner: str = ""
     expires: date | None = None
 
-    @model_validator(mode="after")
-    def _reason_not_blank(self) -> AcceptedRisk:
-        if not self.reason.strip():
-            raise ValueError("reason must say why the risk is accepted")
-        return self
+    @field_validator("reason")
+    @classmethod
+    def _reason_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("reason must say why the risk is accepted; it is empty")
+        return value

@@ -17,6 +17,10 @@ _MAC_DOTTED = re.compile(r"^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$")
 
 def normalize_mac(value: Any) -> Any:
     """Accept `00155D0A0B01`, `00-15-5D-0A-0B-01`, `00:15:5d:0a:0b:01`, `0015.5d0a.0b01`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(
+            f"got the number {value}: a MAC of only digits must be quoted, e.g. '{value:012d}'"
+        )
     if not isinstance(value, str):
         raise ValueError("expected a MAC address as text, e.g. 00-15-5D-0A-0B-01")
     text = value.strip()
@@ -214,6 +218,15 @@ class DhcpFailoverRole(StrEnum):
     standby = "standby"
 
 
+def _os_text(value: Any) -> Any:
+    """`os: 2019` is an integer in YAML; the release names are text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip().upper().removeprefix("WS").removeprefix("WINDOWS SERVER ").strip()
+    return value
+
+
 class WindowsServer(StrEnum):
     """Windows Server releases that matter for DC behaviour (VM-GenerationID came with 2012)."""
 
@@ -262,3 +275,7 @@ class DnsRecordType(StrEnum):
     a = "A"
     aaaa = "AAAA"
     cname = "CNAME"
+
+
+#: A Windows Server release as written in a design (`2019`, `"2012R2"`, `ws2022`).
+WindowsRelease = Annotated[WindowsServer, BeforeValidator(_os_text)]
