@@ -115,7 +115,7 @@ def apply_accepted(
             extra.append(
                 _engine_finding(
                     ENGINE_RULES[1],
-                    loc,
+                    design.locate(("accepted_risks", i, "expires")),
                     f"accepted-risk:{i}",
                     f"acceptance of {risk.rule} for {risk.subject} expired on {risk.expires}; "
                     "its findings count again",
