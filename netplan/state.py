@@ -365,7 +365,7 @@ class Context:
         seg = self.design.segments[segment]
         candidates = self.scopes_for(segment)
         if not candidates:
-            return None, f"no DHCP scope for {seg.ipv4 or segment!r}"
+            return None, f"no DHCP scope for {seg.ipv4 if seg.ipv4 else repr(segment)}"
         live = [(s, sc) for s, sc in candidates if self.dhcp_services[s.name].live]
         if not live:
             where = ", ".join(f"{s.name} ({s.site})" for s, _ in candidates)

@@ -58,6 +58,9 @@ _Loader.add_implicit_resolver(_MERGE, re.compile(r"^<<$"), ["<"])
 def _scalar(node: yaml.ScalarNode, path: Path) -> Any:
     try:
         return _convert(node)
+    except _Fail as fail:
+        fail.path = path
+        raise
     except ValueError:
         kind = node.tag.rsplit(":", 1)[-1]
         raise _Fail(node, f"{node.value!r} is not a valid {kind}", path) from None
@@ -68,8 +71,12 @@ def _convert(node: yaml.ScalarNode) -> Any:
     if tag == _STR:
         return text
     if tag == _NULL:
+        if text not in ("", "~", "null", "Null", "NULL"):
+            raise ValueError(text)
         return None
     if tag == _BOOL:
+        if text.lower() not in ("true", "false"):
+            raise ValueError(text)
         return text.lower() == "true"
     if tag == _INT:
         if text.startswith("0o"):

@@ -21,6 +21,8 @@ def normalize_mac(value: Any) -> Any:
         raise ValueError(
             f"got the number {value}: a MAC of only digits must be quoted, e.g. '{value:012d}'"
         )
+    if isinstance(value, float):
+        raise ValueError(f"got the number {value}: YAML read the MAC as a number; quote it")
     if not isinstance(value, str):
         raise ValueError("expected a MAC address as text, e.g. 00-15-5D-0A-0B-01")
     text = value.strip()
@@ -35,7 +37,7 @@ def normalize_mac(value: Any) -> Any:
 
 def _text(value: Any, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f"expected {what} as text, got {type(value).__name__}")
+        raise ValueError(f"expected {what} as text (got {value!r})")
     return str(value).strip()
 
 

@@ -23,6 +23,10 @@ def problems_of(call, *args) -> list[str]:
     return [str(p) for p in exc.value.problems]
 
 
+def bug(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"BUG: {reason}")
+
+
 def write(tmp_path: Path, name: str, data: str | bytes) -> str:
     f = tmp_path / name
     if isinstance(data, bytes):
@@ -171,11 +175,6 @@ def test_quoted_and_plain_key_are_the_same_key():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread._Builder._merge builds merge sources with a throw-away _Builder and "
-    "drops its problems, so a duplicate key inside an inline merge value is silently accepted",
-)
 def test_duplicate_key_inside_inline_merge_is_reported():
     text = "a:\n  <<: {x: 1, x: 2}\n"
     assert problems_of(parse, text, "d.yaml") == [
@@ -217,7 +216,13 @@ def test_merge_list_earlier_sources_win_and_explicit_keys_win_over_all():
 
 def test_merge_of_a_scalar_is_a_problem():
     assert problems_of(parse, "a:\n  <<: 1\n", "m.yaml") == [
-        "m.yaml:2:7: (file): a merge key (<<) takes a mapping or a list of mappings"
+        "m.yaml:2:7: a: a merge key (<<) takes a mapping or a list of mappings"
+    ]
+
+
+def test_merge_of_a_scalar_in_a_merge_list_points_at_the_scalar():
+    assert problems_of(parse, "a:\n  <<: [{k: 1}, 2]\n", "m.yaml") == [
+        "m.yaml:2:16: a: a merge key (<<) takes a mapping or a list of mappings"
     ]
 
 
@@ -228,18 +233,13 @@ def test_quoted_merge_key_is_an_ordinary_key():
 
 def test_recursive_alias_is_a_design_error():
     assert problems_of(parse, "a: &x [*x]\n", "r.yaml") == [
-        "r.yaml:1:4: (file): recursive alias: a node contains itself"
+        "r.yaml:1:4: a[0]: recursive alias: a node contains itself"
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread._Builder._merge uses a fresh _Builder whose `active` set is empty, so "
-    "a mapping that merges itself recurses until RecursionError instead of a DesignError",
-)
 def test_recursive_merge_is_a_design_error():
     assert problems_of(parse, "a: &x\n  k: 1\n  <<: *x\n", "r.yaml") == [
-        "r.yaml:1:4: (file): recursive alias: a node contains itself"
+        "r.yaml:1:4: a: recursive alias: a node contains itself"
     ]
 
 
@@ -254,86 +254,97 @@ def test_alias_bomb_is_stopped(monkeypatch):
     text = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
     for i in range(1, 4):
         text += f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n"
-    lines = problems_of(parse, text, "b.yaml")
-    assert len(lines) == 1
-    assert lines[0].endswith(": (file): the document expands to more than 1000 nodes (alias bomb?)")
+    # the 1001st node is an `x` of l0 (line 1), reached through l2's aliases
+    assert problems_of(parse, text, "b.yaml") == [
+        "b.yaml:1:37: l2[7][8][9]: the document expands to more than 1000 nodes (alias bomb?)"
+    ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread._Builder._merge builds each merge source with a new _Builder whose "
-    "node count starts at 0, so a bomb made of nested merges bypasses MAX_NODES",
-)
 def test_merge_bomb_is_stopped(monkeypatch):
     monkeypatch.setattr(yamlread, "MAX_NODES", 1000)
     text = "l0: &l0 {a: 1, b: 2}\n"
     for i in range(1, 5):
         text += f"l{i}: &l{i} {{<<: [{', '.join([f'*l{i - 1}'] * 10)}]}}\n"
-    lines = problems_of(parse, text, "b.yaml")
-    assert len(lines) == 1
-    assert lines[0].endswith("the document expands to more than 1000 nodes (alias bomb?)")
+    # merges share the builder's node budget: the 1001st node is l0's `b`, merged into l3
+    assert problems_of(parse, text, "b.yaml") == [
+        "b.yaml:1:19: l3.b: the document expands to more than 1000 nodes (alias bomb?)"
+    ]
 
 
-# --- tags -----------------------------------------------------------------------------------
+# --- tags ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "sites: !!python/object:os.system {}\n",
+            "t.yaml:1:8: sites: unsupported YAML tag 'tag:yaml.org,2002:python/object:os.system'",
+            id="python-object",
+        ),
+        pytest.param(
+            "cmd: !!python/object/apply:os.system [echo hi]\n",
+            "t.yaml:1:6: cmd: unsupported YAML tag "
+            "'tag:yaml.org,2002:python/object/apply:os.system'",
+            id="python-apply",
+        ),
+        pytest.param(
+            "a: !!set {x: null}\n",
+            "t.yaml:1:4: a: unsupported YAML tag 'tag:yaml.org,2002:set'",
+            id="set",
+        ),
+        pytest.param(
+            "sites:\n  hq: !custom x\n",
+            "t.yaml:2:7: sites.hq: unsupported YAML tag '!custom': only plain data is allowed",
+            id="custom-scalar",
+        ),
+        pytest.param(
+            "a: !!binary aGVsbG8=\n",
+            "t.yaml:1:4: a: unsupported YAML tag 'tag:yaml.org,2002:binary': "
+            "only plain data is allowed",
+            id="binary",
+        ),
+        pytest.param(
+            "a: !!timestamp 2024-01-01\n",
+            "t.yaml:1:4: a: unsupported YAML tag 'tag:yaml.org,2002:timestamp': "
+            "only plain data is allowed",
+            id="timestamp",
+        ),
+        pytest.param(
+            "a:\n  <<: {k: !custom x}\n",
+            "t.yaml:2:11: a.k: unsupported YAML tag '!custom': only plain data is allowed",
+            id="custom-scalar-in-merge",
+        ),
+    ],
+)
+def test_unsupported_tags_are_design_errors_at_their_field(text, expected):
+    assert problems_of(parse, text, "t.yaml") == [expected]
+
+
+def test_unsupported_tag_is_still_reported_without_crashing():
+    """Whatever the path, a scalar with an unknown tag is a positioned DesignError."""
+    (line,) = problems_of(parse, "sites:\n  hq: !custom x\n", "t.yaml")
+    assert line.startswith("t.yaml:2:7: ")
+    assert line.endswith("unsupported YAML tag '!custom': only plain data is allowed")
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (
-            "sites: !!python/object:os.system {}\n",
-            "t.yaml:1:8: (file): unsupported YAML tag 'tag:yaml.org,2002:python/object:os.system'",
+        ("!!int abc", "t.yaml:1:4: v: 'abc' is not a valid int"),
+        ("!!float abc", "t.yaml:1:4: v: 'abc' is not a valid float"),
+        ("!!int 0xZZ", "t.yaml:1:4: v: '0xZZ' is not a valid int"),
+        pytest.param(
+            "!!bool yes",
+            "t.yaml:1:4: v: 'yes' is not a valid bool",
         ),
-        (
-            "cmd: !!python/object/apply:os.system [echo hi]\n",
-            "t.yaml:1:6: (file): unsupported YAML tag "
-            "'tag:yaml.org,2002:python/object/apply:os.system'",
-        ),
-        (
-            "sites:\n  hq: !custom x\n",
-            "t.yaml:2:7: (file): unsupported YAML tag '!custom': only plain data is allowed",
-        ),
-        (
-            "a: !!binary aGVsbG8=\n",
-            "t.yaml:1:4: (file): unsupported YAML tag 'tag:yaml.org,2002:binary': "
-            "only plain data is allowed",
-        ),
-        (
-            "a: !!timestamp 2024-01-01\n",
-            "t.yaml:1:4: (file): unsupported YAML tag 'tag:yaml.org,2002:timestamp': "
-            "only plain data is allowed",
-        ),
-        (
-            "a: !!set {x: null}\n",
-            "t.yaml:1:4: (file): unsupported YAML tag 'tag:yaml.org,2002:set'",
+        pytest.param(
+            "!!null abc",
+            "t.yaml:1:4: v: 'abc' is not a valid null",
         ),
     ],
 )
-def test_unsupported_tags_are_design_errors(text, expected):
-    assert problems_of(parse, text, "t.yaml") == [expected]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread.parse reports a _Fail with path () so the output says '(file)' "
-    "instead of the field path where the bad tag is",
-)
-def test_unsupported_tag_names_its_field():
-    assert problems_of(parse, "sites:\n  hq: !custom x\n", "t.yaml") == [
-        "t.yaml:2:7: sites.hq: unsupported YAML tag '!custom': only plain data is allowed"
-    ]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread._scalar calls int()/float() on explicitly tagged text without "
-    "catching ValueError, so `!!int abc` crashes instead of giving a DesignError",
-)
-@pytest.mark.parametrize("text", ["!!int abc", "!!float abc", "!!int 0xZZ"])
-def test_explicit_tag_with_invalid_text_is_a_design_error(text):
-    lines = problems_of(parse, f"v: {text}\n", "t.yaml")
-    assert len(lines) == 1
-    assert lines[0].startswith("t.yaml:1:4: ")
+def test_explicit_tag_with_invalid_text_is_a_design_error(text, expected):
+    assert problems_of(parse, f"v: {text}\n", "t.yaml") == [expected]
 
 
 # --- unreadable files -----------------------------------------------------------------------
@@ -388,15 +399,17 @@ def test_not_utf8_after_bom(tmp_path):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread.read_text computes the column of a bad byte in bytes, while every other "
-    "column (PyYAML marks) counts characters: after a multi-byte character it is too far right",
-)
 def test_not_utf8_column_counts_characters(tmp_path):
     f = write(tmp_path, "latin1.yaml", "é: ".encode() + b"\xff\n")
     assert problems_of(load_design, f) == [
         f"{f}:1:4: (file): not valid UTF-8 text; save the file as UTF-8"
+    ]
+
+
+def test_not_utf8_column_counts_characters_after_bom(tmp_path):
+    f = write(tmp_path, "latin1.yaml", b"\xef\xbb\xbf" + "a: €€ ".encode() + b"\xff\n")
+    assert problems_of(load_design, f) == [
+        f"{f}:1:7: (file): not valid UTF-8 text; save the file as UTF-8"
     ]
 
 
@@ -420,11 +433,6 @@ def test_top_level_list(tmp_path):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread.parse reports a non-mapping top level at 1:1 instead of where the "
-    "document starts (smap.positions[()]), so a list after comment lines points at a comment",
-)
 def test_top_level_list_points_at_the_list(tmp_path):
     f = write(tmp_path, "list.yaml", "# sites\n\n- a\n- b\n")
     assert problems_of(load_design, f) == [
@@ -441,23 +449,20 @@ def test_top_level_scalar(tmp_path):
     ]
 
 
+def test_top_level_scalar_points_at_the_scalar(tmp_path):
+    f = write(tmp_path, "scalar.yaml", "# sites\n\nhello\n")
+    assert problems_of(load_design, f) == [
+        f"{f}:3:1: (file): the top level is a single value ('hello'); expected a mapping with "
+        "keys such as 'sites', 'segments' and 'vms'"
+    ]
+
+
 def test_multiple_documents(tmp_path):
     f = write(tmp_path, "multi.yaml", MINIMAL + "---\n" + MINIMAL)
-    lines = problems_of(load_design, f)
-    assert len(lines) == 1
-    assert lines[0].startswith(f"{f}:2:1: (file): YAML syntax: ")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: yamlread.parse keeps only exc.problem ('but found another document') and drops "
-    "exc.context ('expected a single document in the stream'), so the message is a fragment",
-)
-def test_multiple_documents_message_says_one_document_expected(tmp_path):
-    f = write(tmp_path, "multi.yaml", MINIMAL + "---\n" + MINIMAL)
-    (line,) = problems_of(load_design, f)
-    assert line.startswith(f"{f}:2:1: (file): YAML syntax: ")
-    assert "expected a single document" in line
+    assert problems_of(load_design, f) == [
+        f"{f}:2:1: (file): YAML syntax: more than one YAML document; "
+        "a design file holds exactly one"
+    ]
 
 
 def test_yaml_syntax_error_points_at_the_problem(tmp_path):
