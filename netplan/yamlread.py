@@ -2,7 +2,7 @@
 
 libyaml's C parser composes the node tree (fast); we build the Python values ourselves so that we
 keep every key's position, reject duplicate keys, and resolve scalars by YAML 1.2 core rules.
-YAML 1.1's implicit types are a trap in network designs: `00:15:50:10:20:30` is a base-60
+YAML 1.1's implicit types are a trap in network designs: `10:15:50:10:20:30` is a base-60
 integer and `no` is a boolean there. Only `true`/`false`, `null`/`~`, decimal/0x/0o integers and
 floats are implicit here; everything else stays a string.
 """

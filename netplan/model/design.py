@@ -73,7 +73,8 @@ class Design(Base):
     def _names_from_keys(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        out = dict(data)
+        # `segments:` with nothing under it means "none", not an error.
+        out = {k: v for k, v in data.items() if v is not None or k not in cls.model_fields}
         for key in NAMED_COLLECTIONS:
             coll = out.get(key)
             if isinstance(coll, dict):

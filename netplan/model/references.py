@@ -96,11 +96,21 @@ def _sites_and_segments(d: Design) -> Iterator[Issue]:
                     yield (*ip, field), f"segment {itf.segment!r} has no IPv{addr.version} network"
                 elif not _inside(addr, net):
                     yield (*ip, field), f"{addr} is outside segment {itf.segment!r} ({net})"
-            if itf.fhrp and not _inside(itf.fhrp.virtual_address, seg.ipv4):
-                yield (
-                    (*ip, "fhrp", "virtual_address"),
-                    (f"{itf.fhrp.virtual_address} is outside segment {itf.segment!r} ({seg.ipv4})"),
-                )
+            if itf.fhrp:
+                for field, addr, net in (
+                    ("virtual_address", itf.fhrp.virtual_address, seg.ipv4),
+                    ("virtual_address_v6", itf.fhrp.virtual_address_v6, seg.ipv6),
+                ):
+                    if addr is not None and net is None:
+                        yield (
+                            (*ip, "fhrp", field),
+                            (f"segment {itf.segment!r} has no IPv{addr.version} network"),
+                        )
+                    elif not _inside(addr, net):
+                        yield (
+                            (*ip, "fhrp", field),
+                            (f"{addr} is outside segment {itf.segment!r} ({net})"),
+                        )
     for name, link in d.links.items():
         for i, site in enumerate(link.sites):
             yield from _ref(("links", name, "sites", i), "site", site, d.sites)
@@ -125,6 +135,9 @@ def _compute(d: Design) -> Iterator[Issue]:
                 (*base, "cluster"),
                 f"cluster {cl.name!r} is in site {cl.site!r}, host in {host.site!r}",
             )
+        seg = d.segments.get(host.segment or "")
+        if seg and host.address and seg.ipv4 and host.address not in seg.ipv4:
+            yield (*base, "address"), f"{host.address} is outside segment {seg.name!r} ({seg.ipv4})"
         if host.mac_pool and host.mac_pool.min > host.mac_pool.max:
             yield (*base, "mac_pool"), "mac_pool.min is above mac_pool.max"
     for name, cl in d.clusters.items():
@@ -134,6 +147,11 @@ def _compute(d: Design) -> Iterator[Issue]:
         for field in ("host", "replica_host", "extended_host"):
             yield from _ref((*base, field), "host or cluster", getattr(vm, field), placements)
         site = d.host_site(vm.host)
+        if vm.extended_host and d.host_site(vm.extended_host) in (
+            site,
+            d.host_site(vm.replica_host or ""),
+        ):
+            yield (*base, "extended_host"), "the extended replica must be in a third site (A->B->C)"
         if vm.replica_host and d.host_site(vm.replica_host) == site and site is not None:
             yield (
                 (*base, "replica_host"),
@@ -191,6 +209,7 @@ def _services(d: Design) -> Iterator[Issue]:
         base = ("dhcp_servers", name)
         yield from _ref((*base, "site"), "site", srv.site, d.sites)
         yield from _ref((*base, "vm"), "VM", srv.vm, d.vms)
+        yield from _ref((*base, "router"), "router", srv.router, d.routers)
         if srv.failover:
             yield from _ref(
                 (*base, "failover", "partner"),
@@ -205,6 +224,7 @@ def _services(d: Design) -> Iterator[Issue]:
     for name, dns in d.dns_servers.items():
         yield from _ref(("dns_servers", name, "site"), "site", dns.site, d.sites)
         yield from _ref(("dns_servers", name, "vm"), "VM", dns.vm, d.vms)
+        yield from _ref(("dns_servers", name, "router"), "router", dns.router, d.routers)
     for i, rec in enumerate(d.dns_records):
         yield from _ref(("dns_records", i, "vm"), "VM", rec.vm, d.vms)
     for name, dc in d.domain_controllers.items():

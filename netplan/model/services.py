@@ -67,6 +67,9 @@ class DhcpServer(Named):
     site: Name
     address: IPv4Address
     vm: Name | None = Field(None, description="The VM this service runs in, if any.")
+    router: Name | None = Field(
+        None, description="The router this service runs on (it shares the router's address)."
+    )
     scopes: tuple[Scope, ...] = ()
     failover: DhcpFailover | None = None
 
@@ -75,6 +78,9 @@ class DnsServer(Named):
     site: Name
     address: AnyAddress
     vm: Name | None = None
+    router: Name | None = Field(
+        None, description="The router this service runs on (it shares the router's address)."
+    )
     zones: tuple[str, ...] = ()
 
 

@@ -7,11 +7,11 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 
 from netplan.source import Location
 
-_MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}([-:.]?)(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}$")
+_MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}([-:]?)(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}$")
 _MAC_DOTTED = re.compile(r"^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$")
 
 
@@ -132,7 +132,7 @@ Mac = Annotated[
     BeforeValidator(normalize_mac),
     Field(
         json_schema_extra={
-            "pattern": r"^(?:[0-9A-Fa-f]{2}(?:[-:]?[0-9A-Fa-f]{2}){5}"
+            "pattern": r"^(?:[0-9A-Fa-f]{2}([-:]?)(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
             r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})$"
         }
     ),
@@ -280,4 +280,16 @@ class DnsRecordType(StrEnum):
 
 
 #: A Windows Server release as written in a design (`2019`, `"2012R2"`, `ws2022`).
-WindowsRelease = Annotated[WindowsServer, BeforeValidator(_os_text)]
+WindowsRelease = Annotated[
+    WindowsServer,
+    BeforeValidator(_os_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": [w.value for w in WindowsServer]},
+                {"type": "integer", "enum": [2008, 2012, 2016, 2019, 2022, 2025]},
+            ],
+            "description": "Windows Server release, e.g. 2019 or 2012R2.",
+        }
+    ),
+]
