@@ -172,7 +172,7 @@ def failover_ip_missing(ctx: Context) -> Iterator[Hit]:
                 r.subject,
                 f"{r.vm.name} ({addrs} on {nic.segment!r}) fails over onto {where}, where "
                 f"{' and '.join(lost)} {'is' if len(lost) == 1 else 'are'} not valid, and no "
-                "failover IP is set: the replica comes up unreachable",
+                f"{'IPv4 ' if has6 else ''}failover IP is set: the replica comes up unreachable",
                 r.path,
             )
         elif need6 and not has6 and not has4:
@@ -315,7 +315,7 @@ def _check_family(
 def failover_ip_invalid(ctx: Context) -> Iterator[Hit]:
     for r in _replicas(ctx.design):
         fo = r.nic.failover
-        if fo is None or fo == FailoverTcpIp():
+        if fo is None or not any(fo.model_dump().values()):  # absent or `failover: {}`
             continue
         if r.segment is None:
             what = _failover_text(fo) or "failover TCP/IP"
