@@ -109,19 +109,22 @@ def no_surviving_dc(ctx: Context) -> Iterator[Hit]:
         permanent = [n for n in live if not _dc_replicated(d, d.domain_controllers[n])]
         if permanent:
             continue
-        listing = ", ".join(_dc_where(ctx, n) for n in names)
+        down = ", ".join(f"{n} ({d.domain_controllers[n].site})" for n in names if n not in live)
         if live:
             yield Hit(
                 f"domain:{domain}",
-                f"domain {domain}: the only live DC(s) are replicated VMs ({listing}); logons "
-                "depend on failing them over first, and both copies run if the link breaks",
+                f"domain {domain}: the only live DC(s) are replicated VMs "
+                f"({', '.join(_dc_where(ctx, n) for n in live)})"
+                + (f"; down: {down}" if down else "")
+                + ": logons depend on failing them over first, and both copies run if the link "
+                "breaks",
                 ("domain_controllers", live[0]),
                 severity=Severity.warning,
             )
         else:
             yield Hit(
                 f"domain:{domain}",
-                f"domain {domain}: no domain controller is live ({listing})",
+                f"domain {domain}: no domain controller is live (down: {down})",
                 ("domain_controllers", names[0]),
             )
 
@@ -217,11 +220,12 @@ def ad_subnet_wrong_site(ctx: Context) -> Iterator[Hit]:
                 continue
             live = [n for n in dcs if ctx.dc_services[n].live]
             listing = ", ".join(_dc_where(ctx, n) for n in dcs)
+            lost = ", ".join(sorted({d.domain_controllers[n].site for n in dcs}))
             yield Hit(
                 f"segment:{name}",
                 f"segment {name!r} ({net}) in {', '.join(seg.sites)} holds failed-over "
                 f"{_vm_list(vms)}, but AD subnet {subnet} puts it in AD site {ad_site!r}, whose "
-                f"DCs are all in the lost site ({listing})",
+                f"DCs are all homed in lost site {lost} ({listing})",
                 ("segments", name, field),
                 severity=None if live else Severity.error,
             )
@@ -288,8 +292,9 @@ def ad_subnet_conflict(ctx: Context) -> Iterator[Hit]:
     "stretched-one-ad-site",
     Severity.info,
     "active-directory",
-    summary="A stretched segment maps to one AD site (info); after failover a warning if that AD "
-    "site has no live DC in a surviving site.",
+    summary="A stretched segment maps to one AD site: info at design time when that AD site has "
+    "no DC in some site the segment spans; after failover a warning if it has no live DC in a "
+    "surviving site.",
     why="The same subnet in two physical sites is one AD subnet, so clients in both sites use "
     "the DCs of one AD site; if those all die with a site, failed-over clients have no site DC.",
     example="segments: {lan: {sites: [hq, dr], ipv4: 10.20.0.0/24}}; ad_sites: {HQ: {subnets: "
@@ -321,13 +326,17 @@ def stretched_one_ad_site(ctx: Context) -> Iterator[Hit]:
             listing = ", ".join(_dc_where(ctx, n) for n in dcs) or "none"
             path: Path = ("segments", name, field)
             if design_time:
-                yield Hit(
-                    f"segment:{name}",
-                    f"stretched segment {name!r} ({net}) spans {', '.join(seg.sites)} but is one "
-                    f"AD subnet ({subnet}) of AD site {ad_site!r}: clients in every site use its "
-                    f"DCs ({listing})",
-                    path,
-                )
+                homes = {d.domain_controllers[n].site for n in dcs}
+                without = [s for s in seg.sites if s not in homes]
+                if without:
+                    yield Hit(
+                        f"segment:{name}",
+                        f"stretched segment {name!r} ({net}) spans {', '.join(seg.sites)} but is "
+                        f"one AD subnet ({subnet}) of AD site {ad_site!r}, which has no DC in "
+                        f"{', '.join(without)} (its DCs: {listing}): clients there authenticate "
+                        "across the link, and find no site DC if the other site is lost",
+                        path,
+                    )
                 continue
             if any(ctx.dc_services[n].live for n in dcs):
                 continue

@@ -47,7 +47,10 @@ class MacPool:
     origin: str  # "mac_pool" or "default from 10.1.99.11"
 
     def __str__(self) -> str:
-        return f"{mac_text(self.low)}..{mac_text(self.high)}"
+        low, high = mac_text(self.low), mac_text(self.high)
+        if low[:15] == high[:15]:
+            return f"{low}..{high[15:]}"  # 00-15-5D-63-0B-00..FF
+        return f"{low}..{high}"
 
 
 def host_mac_pool(host: Host) -> MacPool | None:
@@ -441,11 +444,15 @@ def _pool_overlaps(design: Design) -> Iterator[Hit]:
         yield Hit(
             f"host:{h}",
             f"host {h}'s dynamic MAC pool {mine} ({mine.origin}) overlaps {other}'s {theirs} "
-            f"({theirs.origin}) and both put dynamic MACs on {where}: two VMs can get the same "
-            "MAC",
+            f"({theirs.origin}) and both put dynamic MACs on {where}: two adapters there can "
+            "get the same MAC",
             path,
             severity=sev,
         )
+
+
+def _when(eff: EffNic, segment: str) -> str:
+    return "now" if segment == eff.nic.segment else "after failover"
 
 
 def _static_duplicates(ctx: Context) -> Iterator[Hit]:
@@ -473,10 +480,15 @@ def _static_duplicates(ctx: Context) -> Iterator[Hit]:
                     shared.setdefault(key, (eff, owner, set()))[2].add(s)
         for _key, (eff, owner, segs) in sorted(shared.items()):
             sev, where = _l2_severity(design, segs)
+            when = "; ".join(
+                (f"{s!r}: " if len(segs) > 1 else "")
+                + f"{eff.vm.name} {_when(eff, s)}, {owner.vm.name} {_when(owner, s)}"
+                for s in sorted(segs)
+            )
             yield Hit(
                 eff.subject,
                 f"{eff.vm.name} uses MAC {mac}, the same as {owner.vm.name} "
-                f"({owner.subject}), and both connect to {where}",
+                f"({owner.subject}), and both connect to {where} ({when})",
                 (*eff.path, "mac"),
                 severity=sev,
             )
@@ -585,34 +597,36 @@ def dhcp_failover_takeover(ctx: Context) -> Iterator[Hit]:
             continue
         cfg, role, path = rel
         site = d.dhcp_servers[dead.name].site
-        gone = f"{dead.name} ({'lost with ' + site if not ctx.site_live(site) else 'down'})"
+        gone = f"is lost with {site}" if not ctx.site_live(site) else "is down"
         mclt = f"MCLT {cfg.mclt_seconds} s ({cfg.mclt_seconds / 60:g} min)"
         subject = f"dhcp:{survivor.name}"
         if not cfg.auto_state_transition:
             if cfg.mode == DhcpFailoverMode.hot_standby and role == DhcpFailoverRole.standby:
                 yield Hit(
                     subject,
-                    f"hot-standby partner {gone} is gone and {survivor.name} is the standby: it "
-                    f"leases only its {cfg.reserve_percent}% reserve of each scope's free "
-                    f"addresses until someone declares partner-down (automatic state transition "
-                    f"is off), then waits {mclt} before it serves the whole pool",
+                    f"hot-standby partner {dead.name} {gone} and {survivor.name} is the standby: "
+                    f"it gives new clients only its {cfg.reserve_percent}% reserve of each "
+                    "scope's free addresses until someone declares partner-down (automatic "
+                    f"state transition is off), then waits {mclt} before it serves the whole "
+                    "pool",
                     (*path, "auto_state_transition"),
                 )
             elif cfg.mode == DhcpFailoverMode.load_balance:
                 yield Hit(
                     subject,
-                    f"load-balance partner {gone} is gone: {survivor.name} leases only from its "
-                    "own share of the free addresses and renews the partner's clients for MCLT "
-                    "until someone declares partner-down (automatic state transition is off), "
-                    f"then waits {mclt} before it serves the whole pool",
+                    f"load-balance partner {dead.name} {gone}: {survivor.name} gives new clients "
+                    "only its own share of the free addresses, and renews the partner's clients "
+                    f"for at most {cfg.mclt_seconds} s, until someone declares partner-down "
+                    f"(automatic state transition is off); then it waits {mclt} before it "
+                    "serves the whole pool",
                     (*path, "auto_state_transition"),
                 )
         gaps, gap_path = _reservation_gaps(d.dhcp_servers[survivor.name], d.dhcp_servers[dead.name])
-        no_sync = [
-            n
+        no_sync = sorted(
+            (n != survivor.name, n)
             for n in pair
             if (f := d.dhcp_servers[n].failover) is not None and not f.replicate_reservations
-        ]
+        )
         if gaps or no_sync:
             parts = []
             if gaps:
@@ -620,15 +634,17 @@ def dhcp_failover_takeover(ctx: Context) -> Iterator[Hit]:
                     f"; and {len(gaps) - 5} more" if len(gaps) > 5 else ""
                 )
                 parts.append(
-                    f"{len(gaps)} reservation(s) of {dead.name} differ on {survivor.name}: {shown}"
+                    f"{len(gaps)} reservation(s) of {dead.name} are missing or different on "
+                    f"{survivor.name}: {shown}"
                 )
             if no_sync:
                 parts.append(
-                    f"failover replication of reservations is off on {', '.join(no_sync)} "
-                    "(replicate_reservations: false), so later changes never reach the partner"
+                    "failover replication of reservations is off on "
+                    f"{', '.join(n for _, n in no_sync)} (replicate_reservations: false), so "
+                    "reservations changed on one partner never reach the other"
                 )
             yield Hit(
                 subject,
-                f"partner {gone} is gone: " + "; ".join(parts),
-                gap_path or ("dhcp_servers", no_sync[0], "failover", "replicate_reservations"),
+                f"failover partner {dead.name} {gone}: " + "; ".join(parts),
+                gap_path or ("dhcp_servers", no_sync[0][1], "failover", "replicate_reservations"),
             )
