@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
-from netplan.checks.registry import Phase
 from netplan.model import Design
+
+
+class Phase(StrEnum):
+    """When a rule runs: on the design as drawn (before) and/or after a scenario is applied."""
+
+    before = "before"
+    after = "after"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import networkx as nx
 
 from netplan.classify import Classification
 from netplan.graph import NodeKind, live_view, node_id, replica_segment
-from netplan.model import Design, DhcpServer, Nic, RouterInterface, Scope, Vm
+from netplan.model import Design, DhcpServer, Nic, Reservation, RouterInterface, Scope, Vm
 from netplan.model.types import Adapter, GuestOs, IntegrationServices, LinkType, MacMode
 from netplan.scenario import Scenario
 from netplan.source import Path
@@ -238,7 +238,7 @@ class Context:
                 problem,
             )
         _server, scope = lease
-        res = next((r for r in scope.reservations if mac and r.client_id == mac), None)
+        res = self._reservations(scope).get(mac) if mac else None
         prefix = scope.subnet.prefixlen
         ip = IPv4If(f"{res.address}/{prefix}") if res else None
         gateway = scope.router[0] if scope.router else None
@@ -353,6 +353,20 @@ class Context:
             for scope in srv.scopes:
                 out.setdefault(scope.subnet, []).append((srv, scope))
         return out
+
+    def _reservations(self, scope: Scope) -> dict[str, Reservation]:
+        """Reservations of a scope by client ID (built once per scope)."""
+        index = self._reservation_index.get(id(scope))
+        if index is None:
+            index = {}
+            for r in scope.reservations:
+                index.setdefault(r.client_id, r)
+            self._reservation_index[id(scope)] = index
+        return index
+
+    @cached_property
+    def _reservation_index(self) -> dict[int, dict[str, Reservation]]:
+        return {}
 
     def scopes_for(self, segment: str) -> list[tuple[DhcpServer, Scope]]:
         net = self.design.segments[segment].ipv4

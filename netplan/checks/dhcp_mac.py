@@ -116,8 +116,8 @@ def _unserved_fix(ctx: Context, segment: str | None) -> str:
         )
     if not any(ctx.dhcp_services[s.name].live for s, _ in ctx.scopes_for(segment)):
         return (
-            f"Add a DHCP server (or a DHCP failover partner) in the surviving site with a scope "
-            f"for {seg.ipv4}; a replicated DHCP VM alone comes up too late and too rarely."
+            f"Add a DHCP server (or a DHCP failover partner) in the site where the NIC runs, "
+            f"with a scope for {seg.ipv4}, and relay DHCP to it from the segment's gateway."
         )
     return (
         f"Add the live DHCP server's address to dhcp_relay (ip helper-address) on the live "
@@ -129,7 +129,7 @@ def _unserved_fix(ctx: Context, segment: str | None) -> str:
     "NP301",
     "dhcp-unserved",
     Severity.error,
-    "dhcp",
+    "dhcp-mac",
     summary="A running DHCP NIC has no live DHCP scope for the segment it is on: there is no "
     "scope, the server(s) are down, or no live gateway relays to a live server.",
     why="A DHCP client without a server falls back to a 169.254 APIPA address after failover: "
@@ -203,7 +203,7 @@ def _dns_usable(ctx: Context, addr: object, segments: list[str]) -> bool:
     "NP302",
     "dhcp-options-dead-site",
     Severity.error,
-    "dhcp",
+    "dhcp-mac",
     summary="A live scope hands out a router (option 3) that is not a live gateway on its "
     "segment, or DNS servers (option 6) that are all dead; warning when only the first DNS "
     "server (or the first of several routers) is dead.",
@@ -278,7 +278,7 @@ def dhcp_options_dead_site(ctx: Context) -> Iterator[Hit]:
     "NP303",
     "dhcp-reservation-missing",
     Severity.warning,
-    "dhcp",
+    "dhcp-mac",
     summary="A NIC reserved by its MAC (client ID) in the scope that serves it before failover "
     "has no reservation for that client ID in the scope that serves it after failover.",
     why="The replica gets a random pool address instead of its planned one: DNS records, "
@@ -332,7 +332,7 @@ def dhcp_reservation_missing(ctx: Context) -> Iterator[Hit]:
     "NP304",
     "dynamic-mac-reservation",
     Severity.error,
-    "dhcp",
+    "dhcp-mac",
     summary="A replicated VM's NIC has a dynamic MAC that a DHCP reservation references.",
     why="Hyper-V regenerates a dynamic MAC from the replica host's pool when the VM starts "
     "there, so the reservation no longer matches and the replica gets a pool address (or none).",
@@ -498,10 +498,11 @@ def _static_duplicates(ctx: Context) -> Iterator[Hit]:
     "NP305",
     "mac-pool-overlap",
     Severity.warning,
-    "mac",
-    summary="Hyper-V hosts whose dynamic MAC pools overlap put VMs on a shared L2 segment, or "
-    "NICs that share a segment (before or after failover) use the same MAC; error when the "
-    "shared segment is stretched.",
+    "dhcp-mac",
+    summary="Hyper-V hosts with overlapping dynamic MAC pools share an L2 segment (a host's "
+    "management segment, or one where dynamic-MAC NICs of VMs it runs or receives as replicas "
+    "connect), or NICs that share a segment (before or after failover) use the same MAC; error "
+    "when the shared segment is stretched. Hosts with no address and no mac_pool are skipped.",
     why="Duplicate MACs on one L2 domain make switches flap the address between ports: both "
     "VMs lose packets intermittently. Hosts cloned from one image, or whose addresses end in "
     "the same two octets, get the same default pool.",
@@ -563,7 +564,7 @@ def _reservation_gaps(survivor: DhcpServer, dead: DhcpServer) -> tuple[list[str]
     "NP306",
     "dhcp-failover-takeover",
     Severity.warning,
-    "dhcp",
+    "dhcp-mac",
     summary="A DHCP failover partner is lost with its site and the survivor will not take over "
     "by itself (hot-standby standby or load-balance without automatic state transition: "
     "partner-down plus MCLT), or the partners' reservations differ.",

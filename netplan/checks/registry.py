@@ -8,21 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from netplan.findings import Severity
+from netplan.scenario import Phase
 from netplan.source import Path
 
 if TYPE_CHECKING:
     from netplan.state import Context
-
-
-class Phase(StrEnum):
-    """When a rule runs: on the design as drawn (before) and/or after a scenario is applied."""
-
-    before = "before"
-    after = "after"
 
 
 @dataclass(frozen=True, slots=True)
