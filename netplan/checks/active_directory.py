@@ -10,9 +10,9 @@ from netplan.checks.registry import Hit, Phase, rule
 from netplan.classify import Approach
 from netplan.findings import Severity
 from netplan.model import Design, DomainController, Segment
-from netplan.model.types import Auth, VmRole
+from netplan.model.types import Auth, SegmentPurpose, VmRole
 from netplan.source import Path
-from netplan.state import Context
+from netplan.state import Context, EffNic
 
 # --- shared helpers -----------------------------------------------------------------------------
 
@@ -43,6 +43,11 @@ def _ad_site_of(index: PrefixIndex[str], net: Net) -> tuple[Net, str] | None:
     return (hit[0], hit[1][0]) if hit else None
 
 
+#: Segments whose machines are domain members, so their subnets need an AD site. DMZ, transit,
+#: storage, replication and test networks normally hold no domain-joined clients.
+_AD_PURPOSES = (SegmentPurpose.servers, SegmentPurpose.clients, SegmentPurpose.management)
+
+
 def _cidrs(seg: Segment) -> list[tuple[str, Net]]:
     return [(f, n) for f, n in (("ipv4", seg.ipv4), ("ipv6", seg.ipv6)) if n is not None]
 
@@ -55,29 +60,31 @@ def _dcs_by_ad_site(d: Design) -> dict[str, list[str]]:
 
 
 def _dc_where(ctx: Context, name: str) -> str:
-    """`dc1 (hq, lost)`, `dc2 (dr)`, `dc3 (dr, replica of its VM)`."""
+    """`dc1 (hq, down)`, `dc2 (dr)`, `dc3 (dr, failed-over replica)`, `dc4 (hq, replicated VM)`."""
     svc = ctx.dc_services[name]
     dc = ctx.design.domain_controllers[name]
     if not svc.live:
         return f"{name} ({dc.site}, down)"
-    return f"{name} ({svc.site}{', failed-over replica' if svc.via_replica else ''})"
+    if svc.via_replica:
+        return f"{name} ({svc.site}, failed-over replica)"
+    replicated = _dc_replicated(ctx.design, dc)
+    return f"{name} ({svc.site}{', replicated VM' if replicated else ''})"
 
 
-def _running_segments(ctx: Context, failed_over_only: bool = False) -> dict[str, list[str]]:
-    """Segments with running NICs after the scenario, with the VMs on them (name order)."""
-    out: dict[str, list[str]] = {}
+def _running_segments(ctx: Context, failed_over_only: bool = False) -> dict[str, list[EffNic]]:
+    """Segments with running NICs after the scenario, with those NICs (VM name order)."""
+    out: dict[str, list[EffNic]] = {}
     for eff in ctx.nics:
         if not eff.running or eff.segment is None:
             continue
         if failed_over_only and not eff.placement.failed_over:
             continue
-        vms = out.setdefault(eff.segment, [])
-        if not vms or vms[-1] != eff.vm.name:
-            vms.append(eff.vm.name)
+        out.setdefault(eff.segment, []).append(eff)
     return out
 
 
-def _vm_list(vms: list[str]) -> str:
+def _vm_list(nics: list[EffNic]) -> str:
+    vms = list(dict.fromkeys(e.vm.name for e in nics))
     return ", ".join(vms[:3]) + (f" and {len(vms) - 3} more" if len(vms) > 3 else "")
 
 
@@ -155,8 +162,8 @@ def _suggest_ad_site(ctx: Context, seg: Segment) -> str:
     "ad-subnet-missing",
     Severity.warning,
     "active-directory",
-    summary="A subnet in use after failover has no AD subnet containing it (longest prefix); "
-    "skipped for a one-site forest without subnets.",
+    summary="A server, client or management subnet in use after failover has no AD subnet "
+    "containing it (longest prefix); skipped for a one-site forest without subnets.",
     why="A client whose address matches no AD subnet logs NETLOGON 5807 (NO_CLIENT_SITE) and may "
     "authenticate against any DC, across the WAN or in the dead site: slow logons, timeouts.",
     example="ad_sites: {HQ: {subnets: [10.0.0.0/24]}, DR: {}}  # replicas land in 10.1.0.0/24",
@@ -169,15 +176,23 @@ def ad_subnet_missing(ctx: Context) -> Iterator[Hit]:
     if _one_site_forest(d):
         return
     index = _ad_index(d)
-    for name, vms in sorted(_running_segments(ctx).items()):
+    for name, nics in sorted(_running_segments(ctx).items()):
         seg = d.segments[name]
+        if seg.purpose not in _AD_PURPOSES:
+            continue
         for field, net in _cidrs(seg):
             if _ad_site_of(index, net) is not None:
                 continue
+            siteless = nics
+            if net.version == 4:
+                # More specific AD subnets may still cover every address actually in use.
+                siteless = [e for e in nics if e.ip is None or index.longest(e.ip.ip) is None]
+                if not siteless:
+                    continue
             yield Hit(
                 f"segment:{name}",
                 f"segment {name!r} ({net}) in {', '.join(ctx.segment_live_sites(name))} carries "
-                f"{_vm_list(vms)} but no AD subnet contains {net}: clients there have no AD "
+                f"{_vm_list(siteless)} but no AD subnet contains {net}: clients there have no AD "
                 f"site{_suggest_ad_site(ctx, seg)}",
                 ("segments", name, field),
             )
@@ -206,7 +221,7 @@ def ad_subnet_wrong_site(ctx: Context) -> Iterator[Hit]:
         return
     index = _ad_index(d)
     by_site = _dcs_by_ad_site(d)
-    for name, vms in sorted(_running_segments(ctx, failed_over_only=True).items()):
+    for name, nics in sorted(_running_segments(ctx, failed_over_only=True).items()):
         seg = d.segments[name]
         if len(seg.sites) > 1:
             continue  # stretched: one subnet in two sites is stretched-one-ad-site's finding
@@ -224,7 +239,7 @@ def ad_subnet_wrong_site(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 f"segment:{name}",
                 f"segment {name!r} ({net}) in {', '.join(seg.sites)} holds failed-over "
-                f"{_vm_list(vms)}, but AD subnet {subnet} puts it in AD site {ad_site!r}, whose "
+                f"{_vm_list(nics)}, but AD subnet {subnet} puts it in AD site {ad_site!r}, whose "
                 f"DCs are all homed in lost site {lost} ({listing})",
                 ("segments", name, field),
                 severity=None if live else Severity.error,
@@ -240,7 +255,7 @@ def ad_subnet_wrong_site(ctx: Context) -> Iterator[Hit]:
     Severity.error,
     "active-directory",
     summary="The same prefix is needed in two AD sites: listed under two AD sites, or a mirrored "
-    "range used in physical sites served by different AD sites.",
+    "server/client/management range used in physical sites served by different AD sites.",
     why="An AD subnet object belongs to exactly one AD site, so a mirrored range can't be two AD "
     "sites: clients in one of the sites are always sent to the other site's DCs.",
     example="ad_sites: {HQ: {subnets: [10.10.0.0/24]}, DR: {subnets: [10.10.0.0/24]}}",
@@ -269,7 +284,9 @@ def ad_subnet_conflict(ctx: Context) -> Iterator[Hit]:
     for dc in d.domain_controllers.values():
         served.setdefault(dc.site, set()).add(dc.ad_site)
     for net in ctx.classification.networks:
-        if net.approach != Approach.mirrored:
+        if net.approach != Approach.mirrored or not any(
+            d.segments[n].purpose in _AD_PURPOSES for n in net.segments
+        ):
             continue
         per_site = {s: frozenset(served[s]) for s in net.sites if served.get(s)}
         if len(set(per_site.values())) < 2:
@@ -454,10 +471,7 @@ def kerberos_without_dr_dc(ctx: Context) -> Iterator[Hit]:
         ctx.dc_services[n].live and not _dc_replicated(d, d.domain_controllers[n]) for n in names
     ):
         return
-    listing = ", ".join(
-        _dc_where(ctx, n) + (" replicated" if _dc_replicated(d, d.domain_controllers[n]) else "")
-        for n in names
-    )
+    listing = ", ".join(_dc_where(ctx, n) for n in names)
     for subject, src, dst, path in _kerberos_relationships(d):
         alive = [p for p in (src, dst) if ctx.site_live(d.host_site(p))]
         if not alive:
@@ -474,7 +488,7 @@ def kerberos_without_dr_dc(ctx: Context) -> Iterator[Hit]:
 # --- app-native-replication ---------------------------------------------------------------------
 
 _NATIVE = {
-    VmRole.exchange: "Exchange (use a DAG)",
+    VmRole.exchange: "Exchange DAG",
     VmRole.exchange_dag: "Exchange DAG",
     VmRole.sql_ag: "SQL Server availability groups",
     VmRole.dc: "AD DS replication",
@@ -509,8 +523,8 @@ def app_native_replication(ctx: Context) -> Iterator[Hit]:
             what = ", ".join(f"{r} ({_NATIVE[r]})" for r in native)
             yield Hit(
                 f"vm:{name}",
-                f"{name} replicates to {vm.replica_host} with Hyper-V Replica but runs {what}: "
-                "use the workload's own replication",
+                f"{name} replicates to {vm.replica_host} with Hyper-V Replica but runs a workload "
+                f"with its own replication: {what}; use that to a permanent copy instead",
                 ("vms", name, "roles"),
             )
         disks = [k for k in vm.disks if k.replicated]

@@ -287,8 +287,23 @@ def _owners(ctx: Context) -> dict[Addr, list[_Owner]]:
     return out
 
 
-def _target_site(ctx: Context, owner: _Owner) -> str | None:
+def _current_addresses(ctx: Context, vm: str) -> set[Addr]:
+    """A VM's addresses in the scenario (IPv4 as configured/leased, static IPv6)."""
+    out: set[Addr] = set()
+    for eff in ctx.nics_of(vm):
+        if eff.ip is not None:
+            out.add(eff.ip.ip)
+        v6 = _v6_after(eff)
+        if v6 is not None:
+            out.add(v6.ip)  # type: ignore[attr-defined]
+    return out
+
+
+def _target_site(ctx: Context, owner: _Owner, addr: Addr) -> str | None:
+    """Where the owner answers on `addr` now (None: down, or it no longer holds the address)."""
     if owner.vm is not None:
+        if addr not in _current_addresses(ctx, owner.vm):
+            return None
         return ctx.placements[owner.vm].site
     return owner.site if ctx.site_live(owner.site) else None
 
@@ -313,8 +328,8 @@ def _public(ctx: Context, site: str | None) -> str:
     "primary, or anything after a partial failover) silently hits the local twin or nothing.",
     example="vms: {mon01: {host: dr-hv, depends_on: [10.10.0.20]}}  # 10.10.0.0/24 in both "
     "sites; 10.10.0.20 is db01 in hq",
-    fix="Reference the other site's external/NAT address (sites.<site>.public_addresses), or fail "
-    "the dependent VMs over together so the reference stays local.",
+    fix="Reference the other site's external/NAT address (that site's public_addresses), or "
+    "fail the dependent VMs over together so the reference stays local.",
 )
 def mirrored_reference_internal_ip(ctx: Context) -> Iterator[Hit]:
     index = _mirrored_index(ctx)
@@ -365,12 +380,7 @@ def _by_name(ctx: Context, index: PrefixIndex[str], vm: str) -> tuple[str, str |
     """A VM dependency: its current addresses (what its name resolves to), if all mirrored."""
     if vm not in ctx.placements or ctx.placements[vm].site is None:
         return None
-    addrs: list[Addr] = []
-    for eff in ctx.nics_of(vm):
-        if eff.ip is not None:
-            addrs.append(eff.ip.ip)
-        if eff.nic.address_v6 is not None and eff.ip_source != "failover":
-            addrs.append(eff.nic.address_v6.ip)
+    addrs = sorted(_current_addresses(ctx, vm), key=lambda a: (a.version, a))
     if not addrs or any(index.longest(a) is None for a in addrs):
         return None  # unknown, or reachable through an address outside the mirrored ranges
     return vm, ctx.placements[vm].site, addrs[0]
@@ -383,14 +393,14 @@ def _by_address(
     match = index.longest(addr)
     if match is None:
         return None
-    running = [(o, s) for o in owners if (s := _target_site(ctx, o)) is not None]
+    running = [(o, s) for o in owners if (s := _target_site(ctx, o, addr)) is not None]
     if any(site == here for _, site in running):
         return None  # a holder of the address runs next to the caller: a local reference
     if running:
         owner, site = running[0]
         return owner.label, site, addr
     if owners:
-        return None  # the owner is down: a different problem
+        return None  # its owner is down or has moved to another address: a different problem
     # Nobody in the design holds it: local if the caller's site has the range, else it is meant
     # for the other site(s) and ambiguous there.
     if any(here in ctx.design.segments[s].sites for _, segs in index.matches(addr) for s in segs):
