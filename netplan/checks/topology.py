@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
 from netplan.checks.registry import Hit, Phase, rule
+from netplan.checks.routing import carries, seg_cidrs
 from netplan.findings import Severity
-from netplan.state import Context
+from netplan.model import DhcpServer, Scope
+from netplan.model.types import LinkType
+from netplan.source import Path
+from netplan.state import Context, EffNic
+
+IPv4Address = ipaddress.IPv4Address
+IPv4Network = ipaddress.IPv4Network
 
 
 @rule(
@@ -25,6 +33,8 @@ from netplan.state import Context
 )
 def design_approach(ctx: Context) -> Iterator[Hit]:
     cls = ctx.classification
+    if not cls.networks:
+        return  # nothing drawn yet: no approach to report
     yield Hit("design", f"design approach: {cls.approach} ({'; '.join(cls.evidence)})")
     for net in cls.networks:
         yield Hit(
@@ -60,11 +70,14 @@ def stretched_single_gateway(ctx: Context) -> Iterator[Hit]:
         sites = {ctx.design.routers[r].site for r, _ in gateways}
         if gateways and sites <= dead:
             names = ", ".join(sorted({r for r, _ in gateways}))
+            vms = sorted({e.vm.name for e in ctx.nics if e.running and e.segment == name})
+            shown = ", ".join(vms[:5]) + (f" (+{len(vms) - 5} more)" if len(vms) > 5 else "")
+            stranded = f"; {shown} run there without a gateway" if vms else ""
             yield Hit(
                 f"segment:{name}",
-                f"stretched segment {name!r} ({seg.ipv4 or seg.ipv6}) spans "
-                f"{', '.join(seg.sites)} but all its gateways ({names}) are in "
-                f"{', '.join(sorted(sites))}, which is lost",
+                f"stretched segment {name!r} ({seg.ipv4 or seg.ipv6}) lives on in "
+                f"{', '.join(ctx.segment_live_sites(name))} but all its gateways ({names}) are "
+                f"in {', '.join(sorted(sites))}, which is lost{stranded}",
                 ("segments", name),
             )
 
@@ -75,7 +88,8 @@ def stretched_single_gateway(ctx: Context) -> Iterator[Hit]:
     Severity.error,
     "topology",
     summary="A NIC's effective default gateway is outside its subnet or is not a live gateway "
-    "on its L2 segment.",
+    "on its L2 segment (on a stretched segment: not in a site the L2 extension still joins to "
+    "the VM's). A DHCP NIC without a lease is judged by its scope's router option.",
     why="Without a reachable gateway the VM answers only on its own segment: users, DNS in the "
     "other site and everything routed are cut off, though the VM looks healthy.",
     example="nics: [{segment: lan, address: 10.20.0.10/24, gateway: 10.20.0.1}]  # .1 only in "
@@ -86,16 +100,18 @@ def stretched_single_gateway(ctx: Context) -> Iterator[Hit]:
 )
 def gateway_unreachable(ctx: Context) -> Iterator[Hit]:
     for eff in ctx.nics:
-        gw = eff.gateway
-        if not eff.running or gw is None or eff.ip is None or eff.segment is None:
+        if not eff.running or eff.segment is None:
             continue
+        found = _effective_gateway(ctx, eff)
+        if found is None:
+            continue
+        gw, net, short, long, path = found
         where = f"in {eff.placement.site}" if eff.placement.site else ""
-        if gw not in eff.ip.network:
+        if gw not in net:
             yield Hit(
                 eff.subject,
-                f"{eff.vm.name} ({eff.ip}, {eff.ip_source}) {where}: gateway {gw} is outside "
-                f"{eff.ip.network}",
-                eff.path,
+                f"{eff.vm.name} ({long}) {where}: gateway {gw} is outside {net}",
+                path,
             )
             continue
         live = ctx.live_gateway_addresses(eff.segment)
@@ -103,7 +119,89 @@ def gateway_unreachable(ctx: Context) -> Iterator[Hit]:
             known = ", ".join(str(a) for a in sorted(live, key=str)) or "none"
             yield Hit(
                 eff.subject,
-                f"{eff.vm.name} ({eff.ip}) {where}: gateway {gw} is not a live gateway on "
+                f"{eff.vm.name} ({short}) {where}: gateway {gw} is not a live gateway on "
                 f"segment {eff.segment!r} (live gateways there: {known})",
-                eff.path,
+                path,
             )
+            continue
+        near = l2_sites(ctx, eff.segment, eff.placement.site)
+        if not any(ctx.design.routers[r].site in near for r in live[gw]):
+            far = ", ".join(f"{r} ({ctx.design.routers[r].site})" for r in sorted(live[gw]))
+            yield Hit(
+                eff.subject,
+                f"{eff.vm.name} ({short}) {where}: gateway {gw} is only answered by {far}, "
+                f"which stretched segment {eff.segment!r} no longer reaches from "
+                f"{eff.placement.site}: no live L2 link carries it there",
+                path,
+            )
+
+
+def _effective_gateway(
+    ctx: Context, eff: EffNic
+) -> tuple[IPv4Address, IPv4Network, str, str, Path] | None:
+    """The NIC's gateway, the network it must lie in, a short and a long description of the
+    NIC's address, and the design path to point at.
+
+    A NIC on a DHCP pool address is judged against its scope's subnet; a DHCP NIC that gets no
+    lease at all (dhcp-unserved says why) by the router option of a scope for its segment:
+    restoring DHCP alone must not leave it with a dead gateway.
+    """
+    gw = eff.gateway
+    if gw is not None and eff.ip is not None:
+        return gw, eff.ip.network, f"{eff.ip}", f"{eff.ip}, {eff.ip_source}", eff.path
+    if gw is not None and eff.dhcp is not None:
+        text = f"DHCP pool of {eff.dhcp[0].name}"
+        return gw, eff.dhcp[1].subnet, text, text, _scope_path(eff.dhcp)
+    if eff.ip is None and eff.dhcp is None and not eff.nic.is_static_ip and eff.segment:
+        for lease in ctx.scopes_for(eff.segment):
+            srv, scope = lease
+            if scope.router:
+                text = (
+                    f"DHCP, no lease now; scope {scope.name or scope.subnet} of {srv.name} "
+                    f"would give router {scope.router[0]}"
+                )
+                return scope.router[0], scope.subnet, text, text, _scope_path(lease)
+    return None
+
+
+def _scope_path(lease: tuple[DhcpServer, Scope]) -> Path:
+    srv, scope = lease
+    index = next(i for i, sc in enumerate(srv.scopes) if sc is scope)
+    return ("dhcp_servers", srv.name, "scopes", index, "router")
+
+
+def l2_sites(ctx: Context, segment: str, site: str | None) -> set[str]:
+    """Live sites of a segment's L2 domain that `site` still reaches.
+
+    A stretched segment is one L2 domain only while an L2 extension joins its sites: live `l2`
+    links between them that carry its prefix. If the design models no l2 link between any two
+    of its sites, the extension is taken as given (not modelled) and every live site counts.
+    """
+    seg = ctx.design.segments[segment]
+    live = set(ctx.segment_live_sites(segment))
+    if len(seg.sites) < 2 or site not in live:
+        return live
+    spans = set(seg.sites)
+    l2 = [
+        (n, link)
+        for n, link in sorted(ctx.design.links.items())
+        if link.type == LinkType.l2 and set(link.sites) <= spans
+    ]
+    if not l2:
+        return live
+    cidrs = seg_cidrs(seg)
+    usable = [
+        link
+        for n, link in l2
+        if ctx.link_live(n) and (not cidrs or any(carries(link, c) for c in cidrs))
+    ]
+    seen, todo = {site}, [site]
+    while todo:
+        here = todo.pop()
+        for link in usable:
+            if here in link.sites:
+                other = link.sites[1] if link.sites[0] == here else link.sites[0]
+                if other in live and other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+    return seen
