@@ -27,6 +27,7 @@ class Scenario:
     failed_sites: frozenset[str] = frozenset()
     failed_vms: frozenset[str] = frozenset()  # single VMs failed over while the rest stay
     failed_links: frozenset[str] = frozenset()
+    test_vms: frozenset[str] = frozenset()  # test failover: "<vm> - Test" copies, production stays
     description: str = ""
 
     def to_dict(self) -> dict[str, object]:
@@ -36,6 +37,7 @@ class Scenario:
             "failed_sites": sorted(self.failed_sites),
             "failed_vms": sorted(self.failed_vms),
             "failed_links": sorted(self.failed_links),
+            "test_vms": sorted(self.test_vms),
         }
 
 
@@ -74,6 +76,17 @@ def fail_links(links: Iterable[str]) -> Scenario:
     )
 
 
+def test_failover(vms: Iterable[str]) -> Scenario:
+    tested = frozenset(vms)
+    return Scenario(
+        "test failover " + "+".join(sorted(tested)),
+        Phase.after,
+        test_vms=tested,
+        description=f"Test failover of {', '.join(sorted(tested))}: a '<name> - Test' copy "
+        "starts in the replica site on its test switch; production keeps running.",
+    )
+
+
 class ScenarioError(ValueError):
     """A scenario names something the design does not have (a usage error, exit 2)."""
 
@@ -84,13 +97,15 @@ def plan(
     all_sites: bool = False,
     vms: Iterable[str] = (),
     links: Iterable[str] = (),
+    test_vms: Iterable[str] = (),
 ) -> list[Scenario]:
     """The scenarios to run: design-time always; then what was asked, or the primary sites' loss."""
-    sites, vms, links = list(sites), list(vms), list(links)
+    sites, vms, links, tests = list(sites), list(vms), list(links), list(test_vms)
     for kind, names, known in (
         ("site", sites, design.sites),
         ("VM", vms, design.vms),
         ("link", links, design.links),
+        ("VM", tests, design.vms),
     ):
         for name in names:
             if name not in known:
@@ -106,6 +121,13 @@ def plan(
         out.append(fail_vms(vms))
     if links:
         out.append(fail_links(links))
-    if not (all_sites or sites or vms or links):
+    if tests:
+        unreplicated = sorted(v for v in tests if not design.vms[v].replicated)
+        if unreplicated:
+            raise ScenarioError(
+                f"test failover needs a replica: {', '.join(unreplicated)} has no replica_host"
+            )
+        out.append(test_failover(tests))
+    if not (all_sites or sites or vms or links or tests):
         out.append(fail_sites(design.primary_sites))
     return out

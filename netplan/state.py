@@ -26,7 +26,7 @@ IPv4 = ipaddress.IPv4Address
 IPv4If = ipaddress.IPv4Interface
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-Where = Literal["primary", "replica", "extended", "down"]
+Where = Literal["primary", "replica", "extended", "test", "down"]
 IpSource = Literal["static", "failover", "reservation", "pool", "none"]
 ROUTED_LINKS = (LinkType.vpn, LinkType.wan, LinkType.l2)
 
@@ -64,7 +64,8 @@ class EffNic:
 
     @property
     def subject(self) -> str:
-        return nic_subject(self.vm.name, self.nic, self.index)
+        vm = f"{self.vm.name} - Test" if self.placement.where == "test" else self.vm.name
+        return nic_subject(vm, self.nic, self.index)
 
     @property
     def path(self) -> Path:
@@ -181,9 +182,25 @@ class Context:
                 out.append(self._effective(vm, i, nic, self.placements[name]))
         return out
 
+    @cached_property
+    def test_nics(self) -> list[EffNic]:
+        """NICs of the '<name> - Test' copies of a test-failover scenario (on their test switch,
+        with the failover TCP/IP Hyper-V injects at test failover too)."""
+        out: list[EffNic] = []
+        for name in sorted(self.scenario.test_vms):
+            vm = self.design.vms[name]
+            host = vm.replica_host
+            pl = Placement("test", self.design.host_site(host) if host else None, host)
+            for i, nic in enumerate(vm.nics):
+                out.append(self._effective(vm, i, nic, pl))
+        return out
+
     def _effective(self, vm: Vm, i: int, nic: Nic, pl: Placement) -> EffNic:
-        moved = pl.failed_over
-        segment = replica_segment(self.design, pl.host, nic) if moved else nic.segment
+        moved = pl.failed_over or pl.where == "test"
+        if pl.where == "test":
+            segment = nic.test_segment
+        else:
+            segment = replica_segment(self.design, pl.host, nic) if moved else nic.segment
         mac_kept = nic.mac_mode == MacMode.static or not moved
         mac = nic.mac if mac_kept else None
         fo = nic.failover

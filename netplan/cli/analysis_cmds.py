@@ -108,6 +108,14 @@ def analyze(
     link: Annotated[
         list[str] | None, typer.Option("--link", help="Take this link down (repeatable).")
     ] = None,
+    test_failover: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--test-failover",
+            help="Test failover of this VM (repeatable): a "
+            "'<name> - Test' copy on its test switch.",
+        ),
+    ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     parsable: Annotated[
         bool,
@@ -130,13 +138,13 @@ def analyze(
     """Simulate failover and run every rule. Exit 0 clean, 1 findings at/above --fail-on,
     2 bad input, 3 internal error.
 
-    Without --fail/--all-sites/--vm/--link the primary site(s) are lost. The design as drawn
-    (design-time) is always checked too.
+    Without --fail/--all-sites/--vm/--link/--test-failover the primary site(s) are lost. The
+    design as drawn (design-time) is always checked too.
     """
     day = _parse_day(today)
     design = load_or_exit(file)
     try:
-        scenarios = plan(design, fail or [], all_sites, vm or [], link or [])
+        scenarios = plan(design, fail or [], all_sites, vm or [], link or [], test_failover or [])
     except ScenarioError as exc:
         fail_input([f"{file}: {exc}"])
     progress = _LazyProgress(len(scenarios))

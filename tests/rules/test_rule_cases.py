@@ -4,7 +4,7 @@ tests/rules/cases/<rule-name>/
     trigger.yaml   the design that must trigger the rule
     clean.yaml     nearly the same design; the rule must not fire in any scenario
     expected.yaml  scenario options and the exact findings of this rule in trigger.yaml:
-        options: {fail: [hq], all_sites: false, vms: [], links: []}   # optional
+        options: {fail: [hq], all_sites: false, vms: [], links: [], test_failover: []}  # optional
         findings:
           - {scenario: "fail hq", subject: "nic:web01/0", severity: error}
 The findings of the rule in trigger.yaml must be exactly the listed ones (scenario, subject,
@@ -40,6 +40,7 @@ def _run(design_file: Path, options: dict) -> list:
         all_sites=options.get("all_sites", False),
         vms=options.get("vms", []),
         links=options.get("links", []),
+        test_vms=options.get("test_failover", []),
     )
     return analyze(design, scenarios, today=TODAY).findings
 
