@@ -54,15 +54,6 @@ def _check(
     subject = nic_subject(vm_name, nic, index)
     path = ("vms", vm.name, "nics", index)
     if nic.test_segment is None:
-        yield Hit(
-            subject,
-            f"{vm.name}: no test switch; a test failover copy connects to no network "
-            "(safe, but only the VM itself can be tested)",
-            path,
-            severity=Severity.info,
-            fix="Set test_segment to an isolated network (isolated: true, no router, its own "
-            "VLAN) to test applications, not just boot.",
-        )
         return
     test = d.segments[nic.test_segment]
     leaks = _leaks(d, vm, nic, test, production)
@@ -97,11 +88,27 @@ def test_failover_isolation(ctx: Context) -> Iterator[Hit]:
     d = ctx.design
     production = _production(d)
     if ctx.scenario.phase == Phase.before:
+        untested: list[str] = []
         for name in sorted(d.vms):
             vm = d.vms[name]
             if vm.replicated:
+                if vm.nics and all(n.test_segment is None for n in vm.nics):
+                    untested.append(name)
                 for i, nic in enumerate(vm.nics):
                     yield from _check(ctx, vm, i, nic, None, production)
+        if untested:
+            shown = ", ".join(untested[:8]) + (
+                f" (+{len(untested) - 8} more)" if len(untested) > 8 else ""
+            )
+            yield Hit(
+                "design",
+                f"{len(untested)} replicated VM(s) have no test switch, so a test failover copy "
+                f"connects to no network (safe, but only boot can be tested): {shown}",
+                ("vms", untested[0]),
+                severity=Severity.info,
+                fix="Set test_segment to an isolated network (isolated: true, no router, its own "
+                "VLAN) to test applications, not just boot.",
+            )
         return
     for eff in ctx.test_nics:
         if eff.nic.test_segment is not None:

@@ -57,7 +57,8 @@ def render_markdown(report: Report) -> str:
         if main:
             lines += _rows(main)
         if folded:
-            lines += ["", f"<details><summary>{len(folded)} info / accepted</summary>", ""]
+            lines += [""] if main else []
+            lines += [f"<details><summary>{len(folded)} info / accepted</summary>", ""]
             lines += _rows(folded)
             lines += ["", "</details>"]
         fixes = sorted({(f.rule_name, f.remediation) for f in main})
