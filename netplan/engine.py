@@ -121,7 +121,7 @@ def apply_accepted(
                     "its findings count again",
                 )
             )
-        if i not in used:
+        if i not in used and _covers_default(design, results):
             extra.append(
                 _engine_finding(
                     ENGINE_RULES[2],
@@ -135,6 +135,14 @@ def apply_accepted(
         merged = sorted([*first.findings, *extra], key=Finding.sort_key)
         new[0] = ScenarioResult(first.scenario, tuple(merged))
     return new
+
+
+def _covers_default(design: Design, results: list[ScenarioResult]) -> bool:
+    """Whether the run includes the default loss (the primary sites), so an acceptance that
+    matched nothing is really stale rather than meant for a scenario that was not run."""
+    primary = frozenset(design.primary_sites)
+    lost = {r.scenario.failed_sites for r in results}
+    return primary in lost or all(frozenset([s]) in lost for s in primary)
 
 
 def _engine_finding(rule: Rule, loc: Location | None, subject: str, msg: str) -> Finding:

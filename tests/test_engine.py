@@ -115,3 +115,11 @@ def test_same_input_same_bytes() -> None:
         for fmt in outs
     }
     assert outs == again
+
+
+def test_unused_acceptance_not_reported_when_the_default_loss_was_not_run() -> None:
+    design = load_design(ACCEPTED)
+    report = analyze(design, plan(design, vms=["web01"]), today=date(2026, 11, 25))
+    assert _by_rule(report, "accepted-risk-unused") == []
+    full = analyze(design, plan(design, all_sites=True), today=date(2026, 11, 25))
+    assert [f.subject for f in _by_rule(full, "accepted-risk-unused")] == ["accepted-risk:2"]

@@ -104,7 +104,8 @@ ENGINE_RULES = (
         "NP002",
         "accepted-risk-unused",
         Severity.warning,
-        "An accepted risk matches no finding (wrong rule or subject, or the risk is gone).",
+        "An accepted risk matches no finding (wrong rule or subject, or the risk is gone); "
+        "reported only when the run includes the loss of the primary site(s).",
         "A stale or mistyped acceptance hides nothing today but may hide the wrong thing later.",
         "Remove it, or correct its rule and subject (see `dr-netplan rules`).",
     ),
