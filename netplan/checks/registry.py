@@ -74,19 +74,14 @@ INTERNAL_ERROR = Rule(
 )
 
 
-def _engine_rule(id: str, name: str, severity: Severity, summary: str, why: str, fix: str) -> Rule:
-    return Rule(
-        id,
-        name,
-        severity,
-        "engine",
-        summary,
-        why,
-        "(see summary)",
-        fix,
-        (Phase.before,),
-        lambda ctx: (),
-    )
+def _engine_rule(
+    id: str, name: str, severity: Severity, summary: str, why: str, example: str, fix: str
+) -> Rule:
+    return Rule(id, name, severity, "engine", summary, why, example, fix, (Phase.before,), _none)
+
+
+def _none(ctx: Context) -> Iterable[Hit]:
+    return ()
 
 
 #: Findings the engine itself produces (not checks of the network); explained like any rule.
@@ -98,6 +93,8 @@ ENGINE_RULES = (
         Severity.warning,
         "An accepted risk's expiry date has passed; the findings it covered count again.",
         "Acceptances are decisions with a shelf life; an expired one must be reviewed.",
+        "accepted_risks: [{rule: gateway-unreachable, subject: web01, reason: kiosk VLAN, "
+        "expires: 2026-01-31}]",
         "Fix the risk, or renew the acceptance with a new expiry date and owner.",
     ),
     _engine_rule(
@@ -107,6 +104,7 @@ ENGINE_RULES = (
         "An accepted risk matches no finding (wrong rule or subject, or the risk is gone); "
         "reported only when the run includes the loss of the primary site(s).",
         "A stale or mistyped acceptance hides nothing today but may hide the wrong thing later.",
+        "accepted_risks: [{rule: dns-unavailable, subject: vm:retired01, reason: old design}]",
         "Remove it, or correct its rule and subject (see `dr-netplan rules`).",
     ),
 )
