@@ -385,6 +385,20 @@ class Context:
     def _reservation_index(self) -> dict[int, dict[str, Reservation]]:
         return {}
 
+    def reservations_at(self, scope: Scope, address: Address) -> list[Reservation]:
+        """Reservations of a scope for one address (indexed once per scope, not scanned)."""
+        index = self._by_address.get(id(scope))
+        if index is None:
+            index = {}
+            for r in scope.reservations:
+                index.setdefault(r.address, []).append(r)
+            self._by_address[id(scope)] = index
+        return index.get(address, [])
+
+    @cached_property
+    def _by_address(self) -> dict[int, dict[Address, list[Reservation]]]:
+        return {}
+
     def scopes_for(self, segment: str) -> list[tuple[DhcpServer, Scope]]:
         net = self.design.segments[segment].ipv4
         return self._scopes_by_subnet.get(net, []) if net else []
