@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from netplan.checks._prefixes import Addr, PrefixIndex
+from netplan.checks._replica_target import injected_v6
+from netplan.checks._routing import seg_cidrs
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.classify import Approach
 from netplan.findings import Severity
@@ -15,7 +17,7 @@ from netplan.model import Vm
 from netplan.model.types import DnsRecordType
 from netplan.scenario import DESIGN_TIME
 from netplan.source import Path
-from netplan.state import Context, EffNic, Service, injectable
+from netplan.state import Context, EffNic, Service
 
 # --- dns-unavailable ----------------------------------------------------------------------------
 
@@ -146,10 +148,8 @@ def dns_unavailable(ctx: Context) -> Iterator[Hit]:
 
 
 def _v6_after(eff: EffNic) -> object:
-    fo = eff.nic.failover
-    if eff.placement.failed_over and fo and fo.address_v6 and injectable(eff.vm, eff.nic):
-        return fo.address_v6
-    return eff.nic.address_v6
+    injected = injected_v6(eff)
+    return injected if injected is not None else eff.nic.address_v6
 
 
 def _nic_changes(before: EffNic, after: EffNic) -> list[tuple[Addr | None, str, str]]:
@@ -256,9 +256,8 @@ def _mirrored_index(ctx: Context) -> PrefixIndex[str]:
             continue
         for name in net.segments:
             seg = ctx.design.segments[name]
-            for cidr in (seg.ipv4, seg.ipv6):
-                if cidr is not None:
-                    index.add(cidr, name)
+            for cidr in seg_cidrs(seg):
+                index.add(cidr, name)
     return index
 
 

@@ -1,117 +1,38 @@
-"""Failover IP: the Hyper-V failover TCP/IP that re-addresses a replica where its network changes.
+"""Failover IP configuration: whether the Hyper-V failover TCP/IP that re-addresses a replica
+where its network changes is set, valid, injectable and mirrored by failback settings.
 
-Phases. The configuration rules (NP201 failover-ip-missing, NP202 failover-ip-invalid, NP204
+These rules (NP201 failover-ip-missing, NP202 failover-ip-invalid, NP204
 failover-ip-not-injectable, NP205 failback-ip-missing) are properties of the design: each is
-evaluated once, at design time, against where the VM would fail over to (its replica host's site
-and the segment it joins there, `graph.replica_segment`). They give one stable finding per NIC that
+evaluated once, at design time, against where the VM would fail over to (`_replica_target`: its
+replica host's site and the segment it joins there). They give one stable finding per NIC that
 points at the line to change, instead of the same finding repeated in every failover scenario;
 what the wrong configuration does after failover is reported there by the generic rules
-(gateway-unreachable, dhcp-unserved, dns-unavailable...). NP203 failover-ip-collision runs after
-failover only: whether an address is already taken depends on what is live in that scenario
-(site loss, a single VM failed over while the rest still runs).
+(gateway-unreachable, dhcp-unserved, dns-unavailable...). Whether a failover IP collides with
+something live depends on the scenario: NP203 failover-ip-collision, in `failover_collision`.
 
-Only replicated VMs are checked (a VM without a replica host never fails over). The extended
-replica (A->B->C) is not evaluated: the design holds one failover TCP/IP per NIC, the replica's.
+Only replicated VMs are checked (a VM without a replica host never fails over).
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from netplan.checks._replica_target import (
+    Address,
+    Interface,
+    Network,
+    Replica,
+    failover_text,
+    has_failover,
+    replicas,
+    stranded,
+)
+from netplan.checks._routing import cidr_text
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.findings import Severity
-from netplan.graph import replica_segment
-from netplan.model import Design, FailoverTcpIp, Nic, Scope, Segment, Vm
+from netplan.model import Design, Vm
 from netplan.model.types import Adapter, GuestOs, IntegrationServices
-from netplan.source import Path
-from netplan.state import Context, EffNic, injectable, nic_subject
-
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-Interface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-# --- where a NIC fails over to -------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Replica:
-    """A replicated VM's NIC and the network it joins in the replica site."""
-
-    vm: Vm
-    index: int
-    nic: Nic
-    site: str | None  # the replica host's site
-    segment: Segment | None  # None: the replica's NIC is connected to no network there
-    why_none: str  # why `segment` is None
-
-    @property
-    def subject(self) -> str:
-        return nic_subject(self.vm.name, self.nic, self.index)
-
-    @property
-    def path(self) -> Path:
-        return ("vms", self.vm.name, "nics", self.index)
-
-    @property
-    def stretched(self) -> bool:
-        """The NIC stays on its own L2 segment: every address it has stays valid."""
-        return self.segment is not None and self.segment.name == self.nic.segment
-
-
-def _replicas(d: Design) -> Iterator[_Replica]:
-    """Every NIC of every replicated VM, VMs in name order."""
-    for name in sorted(d.vms):
-        vm = d.vms[name]
-        if vm.replica_host is None:
-            continue
-        site = d.host_site(vm.replica_host)
-        for i, nic in enumerate(vm.nics):
-            seg_name = replica_segment(d, vm.replica_host, nic)
-            if seg_name is None:
-                why = f"segment {nic.segment!r} does not reach {site} and has no failover_segment"
-                yield _Replica(vm, i, nic, site, None, why)
-                continue
-            seg = d.segments[seg_name]
-            if site is not None and site not in seg.sites:
-                field = (
-                    "replica_segment"
-                    if nic.replica_segment
-                    else f"the failover_segment of {nic.segment!r}"
-                )
-                why = (
-                    f"{field}, {seg_name!r}, does not reach {site} "
-                    f"(it spans {', '.join(seg.sites)})"
-                )
-                yield _Replica(vm, i, nic, site, None, why)
-                continue
-            yield _Replica(vm, i, nic, site, seg, "")
-
-
-def _fits(iface: Interface, net: Network | None) -> bool:
-    return net is not None and iface.ip in net and iface.network.prefixlen == net.prefixlen
-
-
-def _stranded(r: _Replica, iface: Interface | None, net: Network | None) -> bool:
-    """A static address that will not be valid on the replica segment (unknown CIDR: no)."""
-    if iface is None or r.segment is None or r.stretched or net is None:
-        return False
-    return not _fits(iface, net)
-
-
-def _cidr(seg: Segment) -> str:
-    return ", ".join(str(n) for n in (seg.ipv4, seg.ipv6) if n is not None) or "no CIDR"
-
-
-def _has_failover(fo: FailoverTcpIp | None) -> bool:
-    return fo is not None and (fo.address is not None or fo.address_v6 is not None)
-
-
-def _failover_text(fo: FailoverTcpIp) -> str:
-    return " and ".join(str(a) for a in (fo.address, fo.address_v6) if a is not None)
-
+from netplan.state import Context, injectable
 
 # --- NP201 ---------------------------------------------------------------------------------------
 
@@ -138,13 +59,13 @@ def _failover_text(fo: FailoverTcpIp) -> str:
     phases=(Phase.before,),
 )
 def failover_ip_missing(ctx: Context) -> Iterator[Hit]:
-    for r in _replicas(ctx.design):
+    for r in replicas(ctx.design):
         nic, fo = r.nic, r.nic.failover
         if not nic.is_static_ip:
             continue
         addrs = " and ".join(str(a) for a in (nic.address, nic.address_v6) if a is not None)
         if r.segment is None:
-            if not _has_failover(fo):
+            if not has_failover(fo):
                 yield Hit(
                     r.subject,
                     f"{r.vm.name} fails over to {r.site} (host {r.vm.replica_host}), but "
@@ -157,8 +78,8 @@ def failover_ip_missing(ctx: Context) -> Iterator[Hit]:
                 )
             continue
         seg = r.segment
-        need4 = _stranded(r, nic.address, seg.ipv4)
-        need6 = _stranded(r, nic.address_v6, seg.ipv6)
+        need4 = stranded(r, nic.address, seg.ipv4)
+        need6 = stranded(r, nic.address_v6, seg.ipv6)
         has4 = fo is not None and fo.address is not None
         has6 = fo is not None and fo.address_v6 is not None
         lost = [
@@ -166,7 +87,7 @@ def failover_ip_missing(ctx: Context) -> Iterator[Hit]:
             for a, need, has in ((nic.address, need4, has4), (nic.address_v6, need6, has6))
             if a is not None and need and not has
         ]
-        where = f"segment {seg.name!r} ({_cidr(seg)}) in {r.site}"
+        where = f"segment {seg.name!r} ({cidr_text(seg)}) in {r.site}"
         if need4 and not has4:
             yield Hit(
                 r.subject,
@@ -233,7 +154,7 @@ def _address_problem(iface: Interface, net: Network) -> str:
 
 def _check_family(
     ctx: Context,
-    r: _Replica,
+    r: Replica,
     fam: int,
     iface: Interface | None,
     gateway: Address | None,
@@ -313,12 +234,12 @@ def _check_family(
     phases=(Phase.before,),
 )
 def failover_ip_invalid(ctx: Context) -> Iterator[Hit]:
-    for r in _replicas(ctx.design):
+    for r in replicas(ctx.design):
         fo = r.nic.failover
         if fo is None or not any(fo.model_dump().values()):  # absent or `failover: {}`
             continue
         if r.segment is None:
-            what = _failover_text(fo) or "failover TCP/IP"
+            what = failover_text(fo) or "failover TCP/IP"
             yield Hit(
                 r.subject,
                 f"{r.vm.name}: failover IP {what} is set, but the replica in {r.site} has no "
@@ -338,213 +259,15 @@ def failover_ip_invalid(ctx: Context) -> Iterator[Hit]:
             and fo.address is not None
             and fo.address_v6 is None
             and v6 is not None
-            and _stranded(r, v6, seg.ipv6)
+            and stranded(r, v6, seg.ipv6)
         ):
             yield Hit(
                 r.subject,
                 f"{r.vm.name}: failover sets IPv4 {fo.address} only; static IPv6 {v6} is not "
-                f"valid on {seg.name!r} ({_cidr(seg)}) and has no IPv6 failover address",
+                f"valid on {seg.name!r} ({cidr_text(seg)}) and has no IPv6 failover address",
                 (*r.path, "failover"),
                 severity=Severity.warning,
             )
-
-
-# --- NP203 ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Holder:
-    """Something that answers on an address after failover."""
-
-    label: str
-    segment: str | None  # None: the model does not say (services)
-    site: str | None
-    service_vm: str | None = None  # a service's VM (the address is that VM's own)
-    nic: tuple[str, int] | None = None  # (vm, index) of a NIC
-    failover: bool = False  # the NIC's address is its injected failover IP
-
-
-def _v6_of(eff: EffNic) -> ipaddress.IPv6Interface | None:
-    fo = eff.nic.failover
-    if _injected(eff) and fo is not None and fo.address_v6 is not None:
-        return fo.address_v6
-    return eff.nic.address_v6 if eff.nic.is_static_ip else None
-
-
-def _injected(eff: EffNic) -> bool:
-    return (
-        eff.placement.failed_over
-        and _has_failover(eff.nic.failover)
-        and injectable(eff.vm, eff.nic)
-    )
-
-
-def _holders(ctx: Context) -> dict[Address, list[_Holder]]:
-    """Every live address after the scenario, indexed by address."""
-    d = ctx.design
-    out: dict[Address, list[_Holder]] = {}
-
-    def add(a: Address | None, h: _Holder) -> None:
-        if a is not None:
-            out.setdefault(a, []).append(h)
-
-    for eff in ctx.nics:
-        if not eff.running:
-            continue
-        fo = _injected(eff)
-        label = f"NIC {eff.subject.removeprefix('nic:')} ({'failover IP' if fo else eff.ip_source})"
-        h = _Holder(label, eff.segment, eff.placement.site, None, (eff.vm.name, eff.index), fo)
-        add(eff.ip.ip if eff.ip else None, h)
-        v6 = _v6_of(eff)
-        add(v6.ip if v6 else None, h)
-    for rname in sorted(d.routers):
-        rtr = d.routers[rname]
-        if not ctx.site_live(rtr.site):
-            continue
-        for itf in rtr.interfaces:
-            gw = _Holder(f"gateway {rname} on {itf.segment!r}", itf.segment, rtr.site)
-            add(itf.address, gw)
-            add(itf.address_v6, gw)
-            if itf.fhrp:
-                vip = _Holder(
-                    f"{itf.fhrp.protocol.upper()} VIP of {rname} (group {itf.fhrp.group})",
-                    itf.segment,
-                    rtr.site,
-                )
-                add(itf.fhrp.virtual_address, vip)
-                add(itf.fhrp.virtual_address_v6, vip)
-    services = [
-        *(("DC", s) for s in ctx.dc_services.values()),
-        *(("DNS server", s) for k, s in ctx.dns_services.items() if not k.startswith("dc:")),
-        *(("DHCP server", s) for s in ctx.dhcp_services.values()),
-    ]
-    for kind, svc in services:
-        if svc.live:
-            vm = getattr(svc.obj, "vm", None)
-            add(svc.address, _Holder(f"{kind} {svc.name}", None, svc.site, service_vm=vm))
-    for hname in sorted(d.hosts):
-        host = d.hosts[hname]
-        if ctx.site_live(host.site):
-            add(host.address, _Holder(f"host {hname}", host.segment, host.site))
-    return out
-
-
-def _same_domain(ctx: Context, eff: EffNic, h: _Holder) -> bool:
-    """One L2 domain, or sites routed to each other (a duplicate there breaks routing too)."""
-    if h.segment is not None and h.segment == eff.segment:
-        return True
-    return ctx.sites_routed(h.site, eff.placement.site)
-
-
-def _own_macs(eff: EffNic) -> set[str]:
-    return {m for m in (eff.mac, eff.nic.mac) if m}
-
-
-def _dhcp_clash(
-    ctx: Context, eff: EffNic, ip: ipaddress.IPv4Address
-) -> tuple[list[str], list[str]]:
-    """Reservations of other clients for `ip`, and dynamic ranges holding it without exclusion,
-    in the live scopes of the NIC's segment."""
-    reserved: list[str] = []
-    ranged: list[str] = []
-    if eff.segment is None:
-        return reserved, ranged
-    own = _own_macs(eff)
-    for srv, scope in ctx.scopes_for(eff.segment):
-        if not ctx.dhcp_services[srv.name].live:
-            continue
-        mine = False
-        for res in scope.reservations:
-            if res.address != ip:
-                continue
-            if res.client_id in own:
-                mine = True
-            else:
-                who = f" ({res.name})" if res.name else ""
-                reserved.append(
-                    f"the reservation for {res.client_id}{who} in scope {scope.subnet} on "
-                    f"DHCP server {srv.name}"
-                )
-        if not mine and _in_dynamic_range(scope, ip):
-            assert scope.range is not None
-            ranged.append(
-                f"the dynamic range {scope.range[0]}-{scope.range[1]} of scope {scope.subnet} on "
-                f"DHCP server {srv.name} (no exclusion covers it)"
-            )
-    return reserved, ranged
-
-
-def _in_dynamic_range(scope: Scope, ip: ipaddress.IPv4Address) -> bool:
-    if scope.range is None or not scope.range[0] <= ip <= scope.range[1]:
-        return False
-    return not any(lo <= ip <= hi for lo, hi in scope.exclusions)
-
-
-@rule(
-    "NP203",
-    "failover-ip-collision",
-    Severity.error,
-    "failover-ip",
-    summary="After failover a NIC's failover IP equals another live address in its L2 or routed "
-    "domain: another NIC's effective IP (a pair of equal failover IPs is reported once, on the "
-    "second NIC), a gateway or FHRP VIP, a DC, DNS or DHCP server, a host, or another client's "
-    "DHCP reservation in the replica segment's scope; inside a live scope's dynamic range "
-    "without an exclusion it is a warning. Runs after failover only: what collides depends on "
-    "what is live in the scenario.",
-    why="Two holders of one address break both: ARP flaps between them, the replica or the "
-    "gateway/DC it displaced becomes unreachable, and a DHCP server that does not know the "
-    "address is taken will hand it out again.",
-    example="domain_controllers: {dr-dc01: {site: dr, address: 10.2.10.5, ...}}; nics: "
-    "[{segment: hq-srv, address: 10.1.10.20/24, failover: {address: 10.2.10.5/24}}]",
-    fix="Choose a failover IP nothing else uses in the replica segment, outside the DHCP "
-    "dynamic range (or add an exclusion for it in the replica site's scope).",
-    phases=(Phase.after,),
-)
-def failover_ip_collision(ctx: Context) -> Iterator[Hit]:
-    holders: dict[Address, list[_Holder]] | None = None
-    for eff in ctx.nics:
-        if not eff.running or not _injected(eff):
-            continue
-        fo = eff.nic.failover
-        assert fo is not None
-        if holders is None:
-            holders = _holders(ctx)
-        me = (eff.vm.name, eff.index)
-        for field, iface in (("address", fo.address), ("address_v6", fo.address_v6)):
-            if iface is None:
-                continue
-            ip = iface.ip
-            others = sorted(
-                {
-                    h.label
-                    for h in holders.get(ip, [])
-                    if h.nic != me
-                    and h.service_vm != eff.vm.name
-                    and not (h.failover and h.nic is not None and h.nic > me)  # on the later
-                    and _same_domain(ctx, eff, h)
-                }
-            )
-            reserved, ranged = (
-                _dhcp_clash(ctx, eff, ip) if isinstance(ip, ipaddress.IPv4Address) else ([], [])
-            )
-            clashes = others + reserved
-            if not clashes and not ranged:
-                continue
-            where = f"on {eff.segment!r} in {eff.placement.site}"
-            if clashes:
-                msg = (
-                    f"{eff.vm.name}: failover IP {ip} {where} is also held by {'; '.join(clashes)}"
-                )
-                if ranged:
-                    msg += f", and lies in {'; '.join(ranged)}"
-                sev = None
-            else:
-                msg = (
-                    f"{eff.vm.name}: failover IP {ip} {where} lies in {'; '.join(ranged)}: "
-                    "DHCP can lease it to another client"
-                )
-                sev = Severity.warning
-            yield Hit(eff.subject, msg, (*eff.path, "failover", field), severity=sev)
 
 
 # --- NP204 ---------------------------------------------------------------------------------------
@@ -569,9 +292,9 @@ def failover_ip_collision(ctx: Context) -> Iterator[Hit]:
     phases=(Phase.before,),
 )
 def failover_ip_not_injectable(ctx: Context) -> Iterator[Hit]:
-    for r in _replicas(ctx.design):
+    for r in replicas(ctx.design):
         fo = r.nic.failover
-        if not _has_failover(fo) or injectable(r.vm, r.nic):
+        if not has_failover(fo) or injectable(r.vm, r.nic):
             continue
         assert fo is not None
         why = []
@@ -583,7 +306,7 @@ def failover_ip_not_injectable(ctx: Context) -> Iterator[Hit]:
             why.append(f"integration services are {r.vm.integration_services}")
         yield Hit(
             r.subject,
-            f"{r.vm.name}: failover IP {_failover_text(fo)} will not be injected "
+            f"{r.vm.name}: failover IP {failover_text(fo)} will not be injected "
             f"({', '.join(why)}): the replica keeps "
             f"{r.nic.address or r.nic.address_v6 or 'its DHCP configuration'}",
             (*r.path, "failover"),
@@ -641,9 +364,9 @@ def _reverse_expected(d: Design, vm: Vm) -> tuple[bool, str]:
 )
 def failback_ip_missing(ctx: Context) -> Iterator[Hit]:
     d = ctx.design
-    for r in _replicas(d):
+    for r in replicas(d):
         nic, fb = r.nic, r.nic.failback
-        if not nic.is_static_ip or not _has_failover(nic.failover) or _has_failover(fb):
+        if not nic.is_static_ip or not has_failover(nic.failover) or has_failover(fb):
             continue
         if not injectable(r.vm, nic):  # nothing is injected either way; NP204 says so
             continue
@@ -654,7 +377,7 @@ def failback_ip_missing(ctx: Context) -> Iterator[Hit]:
         back = nic.address or nic.address_v6
         yield Hit(
             r.subject,
-            f"{r.vm.name}: failover IP {_failover_text(nic.failover)} is set but no failback "
+            f"{r.vm.name}: failover IP {failover_text(nic.failover)} is set but no failback "
             f"settings restore {back} on {nic.segment!r} when failing back; {why}",
             (*r.path, "failover"),
         )

@@ -1,31 +1,26 @@
-"""Active Directory: a DC survives for every domain, subnets map failed-over clients to AD sites
-with live DCs, and AD-aware workloads use their own replication instead of Hyper-V Replica."""
+"""Active Directory sites: whether the subnets failed-over clients use map (longest prefix) to an
+AD site with a live DC (NP502 ad-subnet-missing, NP503 ad-subnet-wrong-site), whether a prefix is
+needed in two AD sites (NP504 ad-subnet-conflict), and whether a stretched segment's one AD site
+keeps a DC in every site it spans (NP505 stretched-one-ad-site).
+
+The rules about the DCs themselves are in `domain_controllers`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netplan.checks._dc import dc_where
 from netplan.checks._prefixes import Net, PrefixIndex
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.classify import Approach
 from netplan.findings import Severity
-from netplan.model import Design, DomainController, Segment
-from netplan.model.types import Auth, SegmentPurpose, VmRole
+from netplan.model import Design, Segment
+from netplan.model.types import SegmentPurpose
 from netplan.source import Path
 from netplan.state import Context, EffNic
 
 # --- shared helpers -----------------------------------------------------------------------------
-
-
-def _dc_replicated(d: Design, dc: DomainController) -> bool:
-    """Protected by Hyper-V Replica: as declared, else whether its VM is replicated."""
-    if dc.replicated is not None:
-        return dc.replicated
-    return dc.vm is not None and d.vms[dc.vm].replicated
-
-
-def _domain(d: Design, dc: DomainController) -> str:
-    return dc.domain or d.domain or "(unnamed domain)"
 
 
 def _ad_index(d: Design) -> PrefixIndex[str]:
@@ -59,18 +54,6 @@ def _dcs_by_ad_site(d: Design) -> dict[str, list[str]]:
     return out
 
 
-def _dc_where(ctx: Context, name: str) -> str:
-    """`dc1 (hq, down)`, `dc2 (dr)`, `dc3 (dr, failed-over replica)`, `dc4 (hq, replicated VM)`."""
-    svc = ctx.dc_services[name]
-    dc = ctx.design.domain_controllers[name]
-    if not svc.live:
-        return f"{name} ({dc.site}, down)"
-    if svc.via_replica:
-        return f"{name} ({svc.site}, failed-over replica)"
-    replicated = _dc_replicated(ctx.design, dc)
-    return f"{name} ({svc.site}{', replicated VM' if replicated else ''})"
-
-
 def _running_segments(ctx: Context, failed_over_only: bool = False) -> dict[str, list[EffNic]]:
     """Segments with running NICs after the scenario, with those NICs (VM name order)."""
     out: dict[str, list[EffNic]] = {}
@@ -86,54 +69,6 @@ def _running_segments(ctx: Context, failed_over_only: bool = False) -> dict[str,
 def _vm_list(nics: list[EffNic]) -> str:
     vms = list(dict.fromkeys(e.vm.name for e in nics))
     return ", ".join(vms[:3]) + (f" and {len(vms) - 3} more" if len(vms) > 3 else "")
-
-
-# --- no-surviving-dc ----------------------------------------------------------------------------
-
-
-@rule(
-    "NP501",
-    "no-surviving-dc",
-    Severity.error,
-    "active-directory",
-    summary="After failover a domain has no live, non-replicated domain controller (a warning "
-    "when the only live DC is a replicated VM).",
-    why="Without a DC nobody logs on, Kerberos tickets expire, DNS zones stored in AD stop being "
-    "served. A replicated DC only runs after it is failed over first, and both copies can run "
-    "if the link breaks: it is a dependency, not a DR plan for AD.",
-    example="domain_controllers: {dc1: {site: hq, ad_site: HQ, address: 10.0.0.5}}  # no DC in dr",
-    fix="Run a permanent, non-replicated DC (and DNS) in the replica site; AD replicates it "
-    "itself.",
-    phases=(Phase.after,),
-)
-def no_surviving_dc(ctx: Context) -> Iterator[Hit]:
-    d = ctx.design
-    domains: dict[str, list[str]] = {}
-    for name, dc in sorted(d.domain_controllers.items()):
-        domains.setdefault(_domain(d, dc), []).append(name)
-    for domain, names in sorted(domains.items()):
-        live = [n for n in names if ctx.dc_services[n].live]
-        permanent = [n for n in live if not _dc_replicated(d, d.domain_controllers[n])]
-        if permanent:
-            continue
-        down = ", ".join(f"{n} ({d.domain_controllers[n].site})" for n in names if n not in live)
-        if live:
-            yield Hit(
-                f"domain:{domain}",
-                f"domain {domain}: the only live DC(s) are replicated VMs "
-                f"({', '.join(_dc_where(ctx, n) for n in live)})"
-                + (f"; down: {down}" if down else "")
-                + ": logons depend on failing them over first, and both copies run if the link "
-                "breaks",
-                ("domain_controllers", live[0]),
-                severity=Severity.warning,
-            )
-        else:
-            yield Hit(
-                f"domain:{domain}",
-                f"domain {domain}: no domain controller is live (down: {down})",
-                ("domain_controllers", names[0]),
-            )
 
 
 # --- ad-subnet-missing --------------------------------------------------------------------------
@@ -234,7 +169,7 @@ def ad_subnet_wrong_site(ctx: Context) -> Iterator[Hit]:
             if not dcs or any(d.domain_controllers[n].site not in dead for n in dcs):
                 continue
             live = [n for n in dcs if ctx.dc_services[n].live]
-            listing = ", ".join(_dc_where(ctx, n) for n in dcs)
+            listing = ", ".join(dc_where(ctx, n) for n in dcs)
             lost = ", ".join(sorted({d.domain_controllers[n].site for n in dcs}))
             yield Hit(
                 f"segment:{name}",
@@ -340,7 +275,7 @@ def stretched_one_ad_site(ctx: Context) -> Iterator[Hit]:
         for ad_site, found in sorted(mapped.items()):
             field, net, subnet = found[0]
             dcs = by_site.get(ad_site, [])
-            listing = ", ".join(_dc_where(ctx, n) for n in dcs) or "none"
+            listing = ", ".join(dc_where(ctx, n) for n in dcs) or "none"
             path: Path = ("segments", name, field)
             if design_time:
                 homes = {d.domain_controllers[n].site for n in dcs}
@@ -364,176 +299,4 @@ def stretched_one_ad_site(ctx: Context) -> Iterator[Hit]:
                 f"surviving site ({listing})",
                 path,
                 severity=Severity.warning,
-            )
-
-
-# --- dc-replicated ------------------------------------------------------------------------------
-
-
-@rule(
-    "NP506",
-    "dc-replicated",
-    Severity.warning,
-    "active-directory",
-    summary="A domain controller is protected by Hyper-V Replica instead of AD replication "
-    "(an error before Windows Server 2012, which has no VM-GenerationID).",
-    why="Since 2012 a replicated DC survives failover (VM-GenerationID resets its invocation ID), "
-    "but it becomes a dependency on failover order and both copies can run if the link breaks. "
-    "Before 2012 a failed-over DC is a USN rollback: replication with it stops silently.",
-    example="domain_controllers: {dc1: {site: hq, ad_site: HQ, address: 10.0.0.5, vm: dc1vm}}  "
-    "# dc1vm has a replica_host",
-    fix="Stop replicating the DC VM; promote a permanent DC in the replica site and let AD "
-    "replicate.",
-    phases=(Phase.before,),
-)
-def dc_replicated(ctx: Context) -> Iterator[Hit]:
-    d = ctx.design
-    for name, dc in sorted(d.domain_controllers.items()):
-        if not _dc_replicated(d, dc):
-            continue
-        vm = d.vms[dc.vm] if dc.vm else None
-        if dc.replicated is None and vm is not None:
-            path: Path = ("vms", vm.name, "replica_host")
-            how = f"its VM {vm.name} replicates to {vm.replica_host}"
-        else:
-            path = ("domain_controllers", name, "replicated")
-            how = "declared replicated"
-        if dc.os.has_generation_id:
-            yield Hit(
-                f"dc:{name}",
-                f"DC {name} ({dc.address}, Windows Server {dc.os}) is protected by Hyper-V "
-                f"Replica ({how}) instead of AD replication",
-                path,
-            )
-        else:
-            yield Hit(
-                f"dc:{name}",
-                f"DC {name} ({dc.address}) runs Windows Server {dc.os}, which has no "
-                f"VM-GenerationID, and is protected by Hyper-V Replica ({how}): a failed-over "
-                "copy causes a USN rollback",
-                path,
-                severity=Severity.error,
-            )
-
-
-# --- kerberos-without-dr-dc ---------------------------------------------------------------------
-
-
-def _aliases(d: Design, placement: str) -> set[str]:
-    """A host and the cluster it belongs to (a relationship may name either)."""
-    host = d.hosts.get(placement)
-    return {placement, host.cluster} if host and host.cluster else {placement}
-
-
-def _kerberos_relationships(d: Design) -> Iterator[tuple[str, str, str, Path]]:
-    """(subject, source, target, path) of each Kerberos relationship, declared or implicit."""
-    declared = set()
-    for name, rep in sorted(d.replication.items()):
-        declared.add((rep.source, rep.target))
-        if rep.authentication == Auth.kerberos:
-            yield f"replication:{name}", rep.source, rep.target, ("replication", name)
-    implicit: dict[tuple[str, str], tuple[str, str]] = {}
-    for name, vm in sorted(d.vms.items()):
-        hops = [("replica_host", vm.host, vm.replica_host)]
-        if vm.replica_host and vm.extended_host:
-            hops.append(("extended_host", vm.replica_host, vm.extended_host))
-        for field, src, dst in hops:
-            if dst is None:
-                continue
-            if any((s, t) in declared for s in _aliases(d, src) for t in _aliases(d, dst)):
-                continue
-            implicit.setdefault((src, dst), (name, field))
-    for (src, dst), (vm, field) in sorted(implicit.items()):
-        yield f"replication:{src}->{dst}", src, dst, ("vms", vm, field)
-
-
-@rule(
-    "NP507",
-    "kerberos-without-dr-dc",
-    Severity.error,
-    "active-directory",
-    summary="A replication relationship authenticates with Kerberos (declared, or the default "
-    "when none is declared) and no non-replicated DC survives the scenario.",
-    why="Kerberos-authenticated hosts need a DC to get tickets: with only the lost site's DCs "
-    "(or replicated DC VMs not yet started) the surviving hosts cannot reverse or continue "
-    "replication, and a replicated DC cannot be the first thing started.",
-    example="replication: {r1: {source: hv1, target: hv2}}  # kerberos; every DC in hq",
-    fix="Keep a permanent, non-replicated DC in the replica site, or use certificate "
-    "authentication (HTTPS, no AD needed).",
-    phases=(Phase.after,),
-)
-def kerberos_without_dr_dc(ctx: Context) -> Iterator[Hit]:
-    d = ctx.design
-    if not d.domain_controllers:
-        return  # AD not modelled
-    names = sorted(d.domain_controllers)
-    if any(
-        ctx.dc_services[n].live and not _dc_replicated(d, d.domain_controllers[n]) for n in names
-    ):
-        return
-    listing = ", ".join(_dc_where(ctx, n) for n in names)
-    for subject, src, dst, path in _kerberos_relationships(d):
-        alive = [p for p in (src, dst) if ctx.site_live(d.host_site(p))]
-        if not alive:
-            continue
-        yield Hit(
-            subject,
-            f"replication {src} -> {dst} uses Kerberos, but no non-replicated DC survives "
-            f"({listing}): {', '.join(alive)} cannot authenticate to reverse or continue "
-            "replication",
-            path,
-        )
-
-
-# --- app-native-replication ---------------------------------------------------------------------
-
-_NATIVE = {
-    VmRole.exchange: "Exchange DAG",
-    VmRole.exchange_dag: "Exchange DAG",
-    VmRole.sql_ag: "SQL Server availability groups",
-    VmRole.dc: "AD DS replication",
-    VmRole.dfsr: "DFS Replication",
-}
-_MULTI_DISK_APPS = (VmRole.sql, VmRole.exchange, VmRole.file, VmRole.app)
-
-
-@rule(
-    "NP508",
-    "app-native-replication",
-    Severity.warning,
-    "active-directory",
-    summary="A replicated VM runs a workload with its own replication (Exchange, SQL AG, DC, "
-    "DFSR), or an application VM replicates several disks without write-order preservation.",
-    why="Hyper-V Replica copies disks asynchronously; workloads that replicate themselves lose "
-    "their consistency guarantees (and can roll back or diverge). Without write-order "
-    "preservation, disks of one VM are restored to different points in time.",
-    example="vms: {sql01: {host: hv1, replica_host: hv2, roles: [sql-ag]}}",
-    fix="Use the workload's own replication to a permanent copy in the replica site; for other "
-    "multi-disk app VMs set write_order_preservation (EnableWriteOrderPreservationAcrossDisks).",
-    phases=(Phase.before,),
-)
-def app_native_replication(ctx: Context) -> Iterator[Hit]:
-    d = ctx.design
-    dc_vms = {dc.vm for dc in d.domain_controllers.values() if dc.vm}
-    for name, vm in sorted(d.vms.items()):
-        if not vm.replicated:
-            continue
-        native = [r for r in vm.roles if r in _NATIVE and not (r == VmRole.dc and name in dc_vms)]
-        if native:
-            what = ", ".join(f"{r} ({_NATIVE[r]})" for r in native)
-            yield Hit(
-                f"vm:{name}",
-                f"{name} replicates to {vm.replica_host} with Hyper-V Replica but runs a workload "
-                f"with its own replication: {what}; use that to a permanent copy instead",
-                ("vms", name, "roles"),
-            )
-        disks = [k for k in vm.disks if k.replicated]
-        apps = [str(r) for r in vm.roles if r in _MULTI_DISK_APPS]
-        if len(disks) > 1 and apps and not vm.write_order_preservation:
-            yield Hit(
-                f"vm:{name}",
-                f"{name} ({', '.join(apps)}) replicates {len(disks)} disks "
-                f"({', '.join(k.name for k in disks)}) without write-order preservation: the "
-                "replica's disks may be from different points in time",
-                ("vms", name, "write_order_preservation"),
             )
