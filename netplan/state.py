@@ -255,7 +255,7 @@ class Context:
                 problem,
             )
         _server, scope = lease
-        res = self._reservations(scope).get(mac) if mac else None
+        res = self.reservations_by_client(scope).get(mac) if mac else None
         prefix = scope.subnet.prefixlen
         ip = IPv4If(f"{res.address}/{prefix}") if res else None
         gateway = scope.router[0] if scope.router else None
@@ -371,8 +371,8 @@ class Context:
                 out.setdefault(scope.subnet, []).append((srv, scope))
         return out
 
-    def _reservations(self, scope: Scope) -> dict[str, Reservation]:
-        """Reservations of a scope by client ID (built once per scope)."""
+    def reservations_by_client(self, scope: Scope) -> dict[str, Reservation]:
+        """Reservations of a scope by client ID (indexed once per scope, not scanned)."""
         index = self._reservation_index.get(id(scope))
         if index is None:
             index = {}

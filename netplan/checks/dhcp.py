@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from netplan.checks._routing import live_interfaces
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.findings import Severity
-from netplan.model import DhcpServer, Reservation, Scope
+from netplan.model import DhcpServer, Scope
 from netplan.source import Path
 from netplan.state import Context, EffNic, Service
 
@@ -32,23 +32,6 @@ def _scope_index(srv: DhcpServer, scope: Scope) -> int:
 def _scope_label(srv: DhcpServer, scope: Scope) -> str:
     name = f" ({scope.name})" if scope.name else ""
     return f"scope {scope.subnet}{name} on {srv.name}"
-
-
-class _Reservations:
-    """Reservations of each scope indexed by client ID, built lazily (one dict per scope)."""
-
-    def __init__(self) -> None:
-        self._by_scope: dict[int, dict[str, Reservation]] = {}
-
-    def of(self, scope: Scope) -> dict[str, Reservation]:
-        key = id(scope)
-        idx = self._by_scope.get(key)
-        if idx is None:
-            idx = {}
-            for res in scope.reservations:
-                idx.setdefault(res.client_id, res)
-            self._by_scope[key] = idx
-        return idx
 
 
 # --- NP301 ---------------------------------------------------------------------------------------
@@ -242,7 +225,6 @@ def dhcp_reservation_missing(ctx: Context) -> Iterator[Hit]:
 
     before = Context(ctx.design, ctx.graph, ctx.classification, DESIGN_TIME)
     leases: dict[str, tuple[tuple[DhcpServer, Scope] | None, str]] = {}
-    index = _Reservations()
     for eff in ctx.nics:
         mac = eff.nic.mac
         if not eff.running or eff.dhcp is None or eff.mac_changed or mac is None:
@@ -254,9 +236,11 @@ def dhcp_reservation_missing(ctx: Context) -> Iterator[Hit]:
         if old is None:
             continue
         old_srv, old_scope = old
-        reserved = index.of(old_scope).get(mac)
+        reserved = ctx.reservations_by_client(old_scope).get(mac)
         new_srv, new_scope = eff.dhcp
-        if reserved is None or new_scope is old_scope or mac in index.of(new_scope):
+        if reserved is None or new_scope is old_scope:
+            continue
+        if mac in ctx.reservations_by_client(new_scope):
             continue
         yield Hit(
             eff.subject,

@@ -115,9 +115,7 @@ def _dhcp_clash(
         if not ctx.dhcp_services[srv.name].live:
             continue
         mine = False
-        for res in scope.reservations:
-            if res.address != ip:
-                continue
+        for res in ctx.reservations_at(scope, ip):
             if res.client_id in own:
                 mine = True
             else:
