@@ -244,9 +244,9 @@ def ad_subnet_conflict(ctx: Context) -> Iterator[Hit]:
     "stretched-one-ad-site",
     Severity.info,
     "active-directory",
-    summary="A stretched segment maps to one AD site: info at design time when that AD site has "
-    "no DC in some site the segment spans; after failover a warning if it has no live DC in a "
-    "surviving site.",
+    summary="A stretched segment maps to one AD site: info at design time (saying whether that "
+    "AD site has a DC in every site the segment spans); after failover a warning if it has no "
+    "live DC in a surviving site.",
     why="The same subnet in two physical sites is one AD subnet, so clients in both sites use "
     "the DCs of one AD site; if those all die with a site, failed-over clients have no site DC.",
     example="segments: {lan: {sites: [hq, dr], ipv4: 10.20.0.0/24}}; ad_sites: {HQ: {subnets: "
@@ -280,15 +280,20 @@ def stretched_one_ad_site(ctx: Context) -> Iterator[Hit]:
             if design_time:
                 homes = {d.domain_controllers[n].site for n in dcs}
                 without = [s for s in seg.sites if s not in homes]
-                if without:
-                    yield Hit(
-                        f"segment:{name}",
-                        f"stretched segment {name!r} ({net}) spans {', '.join(seg.sites)} but is "
-                        f"one AD subnet ({subnet}) of AD site {ad_site!r}, which has no DC in "
-                        f"{', '.join(without)} (its DCs: {listing}): clients there authenticate "
-                        "across the link, and find no site DC if the other site is lost",
-                        path,
-                    )
+                risk = (
+                    f"which has no DC in {', '.join(without)} (its DCs: {listing}): clients "
+                    "there authenticate across the link, and find no site DC if the other site "
+                    "is lost"
+                    if without
+                    else f"with DCs in every site it spans ({listing}); AD cannot tell the "
+                    "physical sites apart on this range"
+                )
+                yield Hit(
+                    f"segment:{name}",
+                    f"stretched segment {name!r} ({net}) spans {', '.join(seg.sites)} but is "
+                    f"one AD subnet ({subnet}) of AD site {ad_site!r}, {risk}",
+                    path,
+                )
                 continue
             if any(ctx.dc_services[n].live for n in dcs):
                 continue
