@@ -11,6 +11,7 @@ from netplan.classify import Classification, classify
 from netplan.findings import Finding, Severity
 from netplan.graph import build_graph
 from netplan.model import AcceptedRisk, Design
+from netplan.perf import paused_gc
 from netplan.scenario import DESIGN_TIME, Scenario
 from netplan.source import Location
 from netplan.state import Context
@@ -156,14 +157,15 @@ def analyze(
     progress: Callable[[Scenario], None] | None = None,
 ) -> Report:
     """Build the graph once; run every scenario over views of it."""
-    graph = build_graph(design)
-    classification = classify(design)
-    rules = all_rules()
-    results = []
-    for sc in scenarios:
-        if progress:
-            progress(sc)
-        ctx = Context(design, graph, classification, sc)
-        results.append(ScenarioResult(sc, tuple(run_rules(ctx, rules))))
+    with paused_gc():
+        graph = build_graph(design)
+        classification = classify(design)
+        rules = all_rules()
+        results = []
+        for sc in scenarios:
+            if progress:
+                progress(sc)
+            ctx = Context(design, graph, classification, sc)
+            results.append(ScenarioResult(sc, tuple(run_rules(ctx, rules))))
     results = apply_accepted(design, results, today or date.today())
     return Report(design, classification, tuple(results), tuple(rules))

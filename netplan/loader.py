@@ -13,14 +13,16 @@ from netplan.errors import DesignError, Problem
 from netplan.model import Design
 from netplan.model.references import validate_references
 from netplan.model.types import Base, Named
+from netplan.perf import paused_gc
 from netplan.source import Path, SourceMap
 from netplan.yamlread import parse, read_text
 
 
 def load_design(file: str) -> Design:
     """Read, parse, validate and cross-check a design; raise DesignError with every problem."""
-    data, smap = parse(read_text(file), file)
-    return build_design(data, smap)
+    with paused_gc():
+        data, smap = parse(read_text(file), file)
+        return build_design(data, smap)
 
 
 def build_design(data: dict[str, Any], smap: SourceMap) -> Design:
