@@ -31,6 +31,7 @@ from netplan.engine import Report
 from netplan.engine import analyze as run_analysis
 from netplan.findings import Severity
 from netplan.render import render
+from netplan.render.rules_doc import rules_markdown
 from netplan.render.text import renderable
 from netplan.scenario import Scenario, ScenarioError, plan
 
@@ -164,15 +165,23 @@ def analyze(
 
 @app.command()
 def rules(
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = Format.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """List every rule: ID, name, default severity, category and what it checks."""
     every = [*all_rules(), *ENGINE_RULES]
     if format == Format.json:
-        emit(json.dumps([r.to_dict() for r in every], indent=2) + "\n", None)
+        emit(json.dumps([r.to_dict() for r in every], indent=2) + "\n", output)
+        return
+    if format == Format.markdown:
+        emit(rules_markdown(every), output)
         return
     if format != Format.text:
-        fail_input(["rules: --format takes text or json"])
+        fail_input(["rules: --format takes text, json or markdown"])
     table = Table("id", "name", "severity", "category", "checks")
     for r in every:
         table.add_row(r.id, r.name, str(r.severity), r.category, r.summary)
