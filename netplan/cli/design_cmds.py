@@ -26,6 +26,11 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
+def _count(items: object, noun: str) -> str:
+    n = len(items)  # type: ignore[arg-type]
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Design files (YAML or JSON).")],
@@ -43,8 +48,8 @@ def validate(
             continue
         if not quiet:
             out.print(
-                f"{file}: ok ({len(design.sites)} sites, {len(design.segments)} segments, "
-                f"{len(design.vms)} VMs)",
+                f"{file}: ok ({_count(design.sites, 'site')}, "
+                f"{_count(design.segments, 'segment')}, {_count(design.vms, 'VM')})",
                 markup=False,
             )
     if bad:
