@@ -97,22 +97,28 @@ def analyze(
     file: Annotated[Path, typer.Argument(help="Design file (YAML or JSON).")],
     fail: Annotated[
         list[str] | None,
-        typer.Option("--fail", help="Site to lose (repeatable; together = one scenario)."),
+        typer.Option(
+            "--fail", metavar="SITE", help="Site to lose (repeatable; together = one scenario)."
+        ),
     ] = None,
     all_sites: Annotated[
         bool, typer.Option("--all-sites", help="N-1 sweep: every single-site loss.")
     ] = False,
     vm: Annotated[
         list[str] | None,
-        typer.Option("--vm", help="Fail over only this VM (repeatable): partial failover."),
+        typer.Option(
+            "--vm", metavar="VM", help="Fail over only this VM (repeatable): partial failover."
+        ),
     ] = None,
     link: Annotated[
-        list[str] | None, typer.Option("--link", help="Take this link down (repeatable).")
+        list[str] | None,
+        typer.Option("--link", metavar="LINK", help="Take this link down (repeatable)."),
     ] = None,
     test_failover: Annotated[
         list[str] | None,
         typer.Option(
             "--test-failover",
+            metavar="VM",
             help="Test failover of this VM (repeatable): a "
             "'<name> - Test' copy on its test switch.",
         ),
@@ -126,14 +132,19 @@ def analyze(
         ),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to this file."),
     ] = None,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Lowest severity that makes the exit code 1.")
     ] = FailOn.error,
     today: Annotated[
         str | None,
-        typer.Option("--today", help="Date for accepted-risk expiry (YYYY-MM-DD; default today)."),
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="Date for accepted-risk expiry (YYYY-MM-DD; default today).",
+        ),
     ] = None,
 ) -> None:
     """Simulate failover and run every rule. Exit 0 clean, 1 findings at/above --fail-on,
