@@ -149,15 +149,26 @@ def _placement(design: Design, name: str) -> str:
 
 
 def replica_segment(design: Design, replica_host: str | None, nic: Nic) -> str | None:
-    """Segment a NIC joins after failover: explicit, else the segment if it reaches the replica
-    site (stretched), else the segment's `failover_segment`; None if nothing is connected."""
-    if nic.replica_segment:
-        return nic.replica_segment
-    seg = design.segments[nic.segment]
+    """Segment a NIC joins when it runs on `replica_host` (replica or extended replica).
+
+    Start from the NIC's `replica_segment`, else its own segment, and follow `failover_segment`
+    until a segment reaches the host's site (hq -> dr -> cloud for an extended replica). If none
+    does, the first candidate (explicit `replica_segment`, else the `failover_segment`) is
+    returned so checks can say it does not reach the site; None if nothing is configured.
+    """
     target = design.host_site(replica_host) if replica_host else None
-    if target is None or target in seg.sites:
-        return nic.segment
-    return seg.failover_segment
+    start = nic.replica_segment or nic.segment
+    if target is None:
+        return start
+    name: str | None = start
+    seen: set[str] = set()
+    while name is not None and name not in seen:
+        seg = design.segments[name]
+        if target in seg.sites:
+            return name
+        seen.add(name)
+        name = seg.failover_segment
+    return nic.replica_segment or design.segments[nic.segment].failover_segment
 
 
 def live_view(g: nx.Graph, failed_sites: Collection[str]) -> nx.Graph:

@@ -403,6 +403,15 @@ class Context:
         net = self.design.segments[segment].ipv4
         return self._scopes_by_subnet.get(net, []) if net else []
 
+    def _router_serves(self, srv: DhcpServer, segment: str) -> bool:
+        """DHCP running on a live router answers on every segment it has an interface on."""
+        rtr = self.design.routers.get(srv.router or "")
+        return (
+            rtr is not None
+            and self.site_live(rtr.site)
+            and any(i.segment == segment for i in rtr.interfaces)
+        )
+
     def dhcp_for(self, segment: str | None) -> tuple[tuple[DhcpServer, Scope] | None, str]:
         """The live scope that serves a segment, or why none does."""
         if segment is None:
@@ -428,7 +437,7 @@ class Context:
                 and seg.ipv4 is not None
                 and svc.address in seg.ipv4
                 and svc.site in seg.sites
-            )
+            ) or self._router_serves(srv, segment)
             relayed = svc.address in relays and any(
                 self.sites_routed(site, svc.site) for site in self.segment_live_sites(segment)
             )
