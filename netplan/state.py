@@ -356,10 +356,6 @@ class Context:
             n: self._service("dc", n, s) for n, s in sorted(self.design.domain_controllers.items())
         }
 
-    @cached_property
-    def live_dns_addresses(self) -> dict[Address, Service]:
-        return {s.address: s for s in self.dns_services.values() if s.live and s.address}
-
     # --- DHCP --------------------------------------------------------------------------------
 
     @cached_property

@@ -260,9 +260,11 @@ def _service(ctx: Context, own: Owners, svc: Service, kind: str, coll: str, labe
         ) or own.segments_at(svc.address, svc.site)
     else:
         # A service without a VM on a router's address runs on that router (DHCP/DNS proxy);
-        # services without a VM sharing one address in one site are one server.
+        # one on the address of a VM running there with that role runs in that VM (`vm:` left
+        # out); services without a VM sharing one address in one site are one server.
         iface = own.iface_owner.get((svc.site, svc.address))
-        identity = iface[0] if iface else f"server:{svc.site}/{svc.address}"
+        host = _role_vm(ctx, own, svc, kind)
+        identity = iface[0] if iface else host or f"server:{svc.site}/{svc.address}"
         segs = own.segments_at(svc.address, svc.site)
         rank = _ON_ROUTER if iface else _SERVICE
     own.add(
@@ -278,6 +280,21 @@ def _service(ctx: Context, own: Owners, svc: Service, kind: str, coll: str, labe
             (svc.site,),
         )
     )
+
+
+_ROLES = {"dhcp": ("dhcp",), "dns": ("dns", "dc"), "dc": ("dc",)}
+
+
+def _role_vm(ctx: Context, own: Owners, svc: Service, kind: str) -> str | None:
+    """The identity of a VM running in the service's site on its address with the service's
+    role (a DHCP server on a VM with role dhcp...), if any. NICs are collected before services."""
+    for o in own.by_addr.get(svc.address, []) if svc.address is not None else []:
+        if not o.identity.startswith("vm:") or svc.site not in o.sites:
+            continue
+        vm = ctx.design.vms[o.identity[3:]]
+        if any(r.value in _ROLES[kind] for r in vm.roles):
+            return o.identity
+    return None
 
 
 def _reservations(ctx: Context, own: Owners, macs: dict[str, str]) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
+from netplan.checks._dns_directory import DnsDirectory
+from netplan.checks._prefixes import Addr
 from netplan.checks._routing import live_interfaces
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.findings import Severity
@@ -55,9 +57,28 @@ def _unserved_fix(ctx: Context, segment: str | None) -> str:
             f"Add a DHCP server (or a DHCP failover partner) in the site where the NIC runs, "
             f"with a scope for {seg.ipv4}, and relay DHCP to it from the segment's gateway."
         )
+    live = [
+        ctx.dhcp_services[s.name]
+        for s, _ in ctx.scopes_for(segment)
+        if ctx.dhcp_services[s.name].live
+    ]
+    relayed = {
+        a
+        for r, itf in ctx.gateways_on(segment)
+        if ctx.site_live(ctx.design.routers[r].site)
+        for a in itf.dhcp_relay
+    }
+    if any(s.address in relayed for s in live):
+        here = ", ".join(ctx.segment_live_sites(segment))
+        return (
+            f"Restore routing between {here} and {live[0].site}, or better, serve "
+            f"{seg.ipv4} from a DHCP server (or DHCP failover partner) in {here} so the lease "
+            "does not depend on the link."
+        )
+    addrs = ", ".join(str(s.address) for s in live if s.address is not None) or "its address"
     return (
-        f"Add the live DHCP server's address to dhcp_relay (ip helper-address) on the live "
-        f"gateway interface of segment {segment!r}, and make sure the sites are routed."
+        f"Add {addrs} to dhcp_relay (ip helper-address) on the live gateway interface of "
+        f"segment {segment!r} (or put a DHCP server on the segment)."
     )
 
 
@@ -77,24 +98,72 @@ def _unserved_fix(ctx: Context, segment: str | None) -> str:
     "statically with a failover IP.",
 )
 def dhcp_unserved(ctx: Context) -> Iterator[Hit]:
+    reasons: dict[str | None, str] = {}
     for eff in ctx.nics:
         if not eff.running or eff.ip_source != "none" or not eff.dhcp_problem:
             continue
+        if eff.segment not in reasons:
+            reasons[eff.segment] = _relay_reason(ctx, eff.segment) or eff.dhcp_problem
         seg = f" on segment {eff.segment!r}" if eff.segment else ""
         yield Hit(
             eff.subject,
-            f"{eff.vm.name} ({_where(eff)}){seg} gets no DHCP lease: {eff.dhcp_problem}",
+            f"{eff.vm.name} ({_where(eff)}){seg} gets no DHCP lease: {reasons[eff.segment]}",
             eff.path,
             fix=_unserved_fix(ctx, eff.segment),
         )
+
+
+def _relay_reason(ctx: Context, segment: str | None) -> str:
+    """Why live servers with a scope for the segment don't reach it: the relays the live
+    gateways have, and whether the servers' sites are routed ("" when not a relay problem)."""
+    if segment is None:
+        return ""
+    live = [
+        (srv, ctx.dhcp_services[srv.name])
+        for srv, _ in ctx.scopes_for(segment)
+        if ctx.dhcp_services[srv.name].live
+    ]
+    if not live:
+        return ""
+    relays: dict[object, list[str]] = {}
+    for rname, itf in ctx.gateways_on(segment):
+        if ctx.site_live(ctx.design.routers[rname].site):
+            for a in itf.dhcp_relay:
+                relays.setdefault(a, []).append(rname)
+    servers = ", ".join(
+        f"{srv.name} ({svc.address or 'no address'} in {svc.site})" for srv, svc in live
+    )
+    here = ", ".join(ctx.segment_live_sites(segment))
+    relayed = [(srv, svc) for srv, svc in live if svc.address in relays]
+    if relayed:
+        srv, svc = relayed[0]
+        return (
+            f"{', '.join(relays[svc.address])} relays DHCP to {srv.name} ({svc.address}), but "
+            f"{svc.site} is not routed to {here} over a live vpn/wan/l2 link without NAT, and no "
+            f"live DHCP server is on the segment"
+        )
+    if not relays:
+        gws = [r for r, _ in ctx.gateways_on(segment) if ctx.site_live(ctx.design.routers[r].site)]
+        by = (
+            f"its live gateway ({', '.join(dict.fromkeys(gws))}) has no dhcp_relay"
+            if gws
+            else "it has no live gateway to relay DHCP"
+        )
+        verb = "is" if len(live) == 1 else "are"
+        return f"the live DHCP server {servers} {verb} not on {segment!r}, and {by}"
+    targets = ", ".join(sorted(str(a) for a in relays))
+    return (
+        f"the live gateway on {segment!r} relays DHCP to {targets}, not to the live server "
+        f"{servers}, and none is on the segment"
+    )
 
 
 # --- NP302 ---------------------------------------------------------------------------------------
 
 
 class _ScopeReach:
-    """Which live segments a live DHCP server's scope actually reaches (on-link or relayed),
-    following the same test as `Context.dhcp_for`."""
+    """Which live segments a live DHCP server's scope actually reaches (on-link, on an
+    interface of the router it runs on, or relayed), following `Context.dhcp_for`."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -105,8 +174,10 @@ class _ScopeReach:
             if seg.ipv4 is not None and ctx.segment_live_sites(name):
                 self.segments_by_subnet.setdefault(seg.ipv4, []).append(name)
         self.relays: dict[str, set[object]] = {}
-        for _, _, _, itf in live_interfaces(ctx):
+        self.routers: dict[str, set[str]] = {}  # live routers with an interface on a segment
+        for rname, _, _, itf in live_interfaces(ctx):
             self.relays.setdefault(itf.segment, set()).update(itf.dhcp_relay)
+            self.routers.setdefault(itf.segment, set()).add(rname)
 
     def segments(self, svc: Service, scope: Scope) -> list[str]:
         out = []
@@ -114,6 +185,9 @@ class _ScopeReach:
             seg = self.ctx.design.segments[name]
             addr = svc.address
             on_link = addr is not None and addr in scope.subnet and svc.site in seg.sites
+            # DHCP on a router answers on each of its live interfaces
+            router = self.ctx.design.dhcp_servers[svc.name].router
+            on_link = on_link or router in self.routers.get(name, set())
             relayed = addr in self.relays.get(name, set()) and any(
                 self.ctx.sites_routed(site, svc.site) for site in self.ctx.segment_live_sites(name)
             )
@@ -122,13 +196,14 @@ class _ScopeReach:
         return out
 
 
-def _dns_usable(ctx: Context, addr: object, segments: list[str]) -> bool:
-    svc = ctx.live_dns_addresses.get(addr)  # type: ignore[call-overload]
-    if svc is None:
-        return False
-    return any(
-        ctx.sites_routed(site, svc.site) for seg in segments for site in ctx.segment_live_sites(seg)
-    )
+def _dns_problems(ctx: Context, dns: DnsDirectory, addr: Addr, segments: list[str]) -> str:
+    """Why a scope's DNS option does not answer its clients ("" when it answers, or when the
+    design cannot tell), judged from the live sites of the segments the scope serves."""
+    sites = [site for seg in segments for site in ctx.segment_live_sites(seg)]
+    problems = [dns.problem(addr, site) for site in sites]
+    if not problems or any(not p for p in problems):
+        return ""
+    return problems[0] or ""
 
 
 @rule(
@@ -137,8 +212,9 @@ def _dns_usable(ctx: Context, addr: object, segments: list[str]) -> bool:
     Severity.error,
     "dhcp-mac",
     summary="A live scope hands out a router (option 3) that is not a live gateway on its "
-    "segment, or DNS servers (option 6) that are all dead; warning when only the first DNS "
-    "server (or the first of several routers) is dead.",
+    "segment, or DNS servers (option 6) none of which answers its clients (down, moved, or not "
+    "routed from the segment; judged as dns-unavailable judges a NIC's servers); warning when "
+    "only the first DNS server (or the first of several routers) fails.",
     why="Scopes copied from the primary site keep pointing at its gateway and DNS servers: the "
     "replicas get a lease but cannot route or resolve names once that site is gone.",
     example="dhcp_servers: {dhcp-dr: {site: dr, scopes: [{subnet: 10.40.0.0/24, router: "
@@ -149,6 +225,7 @@ def _dns_usable(ctx: Context, addr: object, segments: list[str]) -> bool:
 )
 def dhcp_options_dead_site(ctx: Context) -> Iterator[Hit]:
     reach = _ScopeReach(ctx)
+    dns = DnsDirectory(ctx)
     for name, svc in ctx.dhcp_services.items():
         if not svc.live:
             continue
@@ -166,38 +243,43 @@ def dhcp_options_dead_site(ctx: Context) -> Iterator[Hit]:
                     live.update(ctx.live_gateway_addresses(seg))
                 dead = [r for r in scope.router if r not in live]
                 known = ", ".join(str(a) for a in sorted(live, key=str)) or "none"
+                routers = ", ".join(
+                    str(r) + ("" if r in scope.subnet else f" (outside {scope.subnet})")
+                    for r in scope.router
+                )
                 if len(dead) == len(scope.router):
                     yield Hit(
                         f"dhcp:{name}",
-                        f"{label} hands out router {', '.join(map(str, scope.router))}, which "
-                        f"is not a live gateway on {segs} (live gateways there: {known})",
+                        f"{label} hands out router {routers}, which is not a live gateway on "
+                        f"{segs} (live gateways there: {known})",
                         (*base, "router"),
                     )
                 elif scope.router[0] in dead:
                     yield Hit(
                         f"dhcp:{name}",
-                        f"{label}: the first router option {scope.router[0]} is not a live "
-                        f"gateway on {segs} (live gateways there: {known}); clients depend on "
-                        "dead-gateway detection to use the next one",
+                        f"{label} hands out router {routers}: the first, {scope.router[0]}, is "
+                        f"not a live gateway on {segs} (live gateways there: {known}); clients "
+                        "depend on dead-gateway detection to use the next one",
                         (*base, "router"),
                         severity=Severity.warning,
                     )
             if scope.dns:
-                ok = [a for a in scope.dns if _dns_usable(ctx, a, segments)]
+                why = [_dns_problems(ctx, dns, a, segments) for a in scope.dns]
+                ok = [str(a) for a, w in zip(scope.dns, why, strict=True) if not w]
                 listed = ", ".join(map(str, scope.dns))
                 if not ok:
                     yield Hit(
                         f"dhcp:{name}",
-                        f"{label} hands out DNS {listed}: none is a live DNS server reachable "
-                        f"from {segs}",
+                        f"{label} hands out DNS {listed}: none answers clients on {segs}: "
+                        f"{'; '.join(why)}",
                         (*base, "dns"),
                     )
-                elif scope.dns[0] not in ok:
+                elif why[0]:
                     yield Hit(
                         f"dhcp:{name}",
-                        f"{label} hands out DNS {listed}: the preferred server {scope.dns[0]} is "
-                        f"dead: clients try it first and wait for the time-out before they use "
-                        f"{', '.join(map(str, ok))}",
+                        f"{label} hands out DNS {listed}: the preferred server does not answer "
+                        f"({why[0]}): clients try it first and wait for the time-out before "
+                        f"they use {', '.join(ok)}",
                         (*base, "dns"),
                         severity=Severity.warning,
                     )

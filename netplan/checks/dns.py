@@ -7,8 +7,8 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from netplan.checks._dns_directory import DnsDirectory, v6_after
 from netplan.checks._prefixes import Addr, PrefixIndex
-from netplan.checks._replica_target import injected_v6
 from netplan.checks._routing import seg_cidrs
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.classify import Approach
@@ -17,42 +17,23 @@ from netplan.model import Vm
 from netplan.model.types import DnsRecordType
 from netplan.scenario import DESIGN_TIME
 from netplan.source import Path
-from netplan.state import Context, EffNic, Service
+from netplan.state import Context, EffNic
 
 # --- dns-unavailable ----------------------------------------------------------------------------
 
 
-def _service_label(svc: Service) -> str:
-    return f"{'DC' if svc.kind == 'dc' else 'DNS server'} {svc.name}"
-
-
-def _dns_by_any_address(ctx: Context) -> dict[Addr, Service]:
-    """Every DNS service (live or not) by its design address and by its effective address."""
-    out: dict[Addr, Service] = {}
-    for svc in ctx.dns_services.values():
-        design_addr = svc.obj.address  # type: ignore[attr-defined]
-        out.setdefault(design_addr, svc)
-        if svc.address is not None:
-            out.setdefault(svc.address, svc)
-    return out
-
-
-def _judge(ctx: Context, addr: Addr, site: str | None, known: dict[Addr, Service]) -> str:
-    """Why `addr` does not answer DNS for a client in `site` ("" if it does)."""
-    svc = ctx.live_dns_addresses.get(addr)
-    if svc is not None:
-        if site is None or svc.site == site or ctx.sites_routed(site, svc.site):
-            return ""
-        return f"{addr} ({_service_label(svc)} in {svc.site}) is not routed from {site}"
-    svc = known.get(addr)
-    if svc is None:
-        return f"{addr} is not the address of any DNS server or DC in the design"
-    if not svc.live:
-        where = svc.obj.site  # type: ignore[attr-defined]
-        vm = svc.obj.vm  # type: ignore[attr-defined]
-        gone = f"its VM {vm} is not running" if vm else f"site {where} is lost"
-        return f"{addr} ({_service_label(svc)}) is down: {gone}"
-    return f"{addr} was {_service_label(svc)}'s address; it now answers at {svc.address}"
+def _verdict(
+    directory: DnsDirectory, servers: tuple[Addr, ...], site: str | None
+) -> tuple[Severity | None, list[str]]:
+    problems = [directory.problem(a, site) for a in servers]
+    dead = [p for p in problems if p]
+    if not dead:
+        return None, []
+    if len(dead) == len(servers):
+        return Severity.error, dead
+    if problems[0]:
+        return Severity.warning, dead
+    return None, []
 
 
 def _dns_source(ctx: Context, eff: EffNic) -> tuple[str, Path]:
@@ -73,20 +54,6 @@ def _dns_source(ctx: Context, eff: EffNic) -> tuple[str, Path]:
     )
 
 
-def _verdict(
-    ctx: Context, servers: tuple[Addr, ...], site: str | None, known: dict[Addr, Service]
-) -> tuple[Severity | None, list[str]]:
-    problems = [_judge(ctx, a, site, known) for a in servers]
-    dead = [p for p in problems if p]
-    if not dead:
-        return None, []
-    if len(dead) == len(servers):
-        return Severity.error, dead
-    if problems[0]:
-        return Severity.warning, dead
-    return None, []
-
-
 _WHAT = {
     Severity.error: "none of {whose} DNS servers answers",
     Severity.warning: "{whose} preferred DNS server does not answer",
@@ -99,7 +66,11 @@ _WHAT = {
     Severity.error,
     "dns",
     summary="None of a running NIC's (or client network's) effective DNS servers is a live, "
-    "reachable DNS service; a warning when only the preferred server is dead.",
+    "reachable DNS service; a warning when only the preferred server is dead. DNS services are "
+    "the dns_servers, the DCs (dns: true) and VMs with a dns or dc role; an address inside the "
+    "design's ranges that none of them holds is dead, one outside them (an external resolver) "
+    "is not judged. A design that declares no DNS service is judged by what holds the address "
+    "(a VM or router interface) or by whether the segment it lies in survives.",
     why="Without name resolution a failed-over VM cannot find its domain controllers, databases "
     "or anything else by name; it looks up but nothing works. A dead preferred server costs a "
     "timeout on every lookup before the alternate is tried.",
@@ -109,14 +80,12 @@ _WHAT = {
     "runs in the site the VM runs in, preferred first; keep a non-replicated DNS/DC there.",
 )
 def dns_unavailable(ctx: Context) -> Iterator[Hit]:
-    if not ctx.dns_services:
-        return  # the design does not model DNS: nothing to judge against
-    known = _dns_by_any_address(ctx)
+    directory = DnsDirectory(ctx)
     for eff in ctx.nics:
         if not eff.running or eff.segment is None or eff.ip_source == "none" or not eff.dns:
             continue
         site = eff.placement.site
-        severity, dead = _verdict(ctx, eff.dns, site, known)
+        severity, dead = _verdict(directory, eff.dns, site)
         if severity is None:
             continue
         source, path = _dns_source(ctx, eff)
@@ -131,7 +100,7 @@ def dns_unavailable(ctx: Context) -> Iterator[Hit]:
     for name, cn in sorted(ctx.design.client_networks.items()):
         if not cn.dns or (cn.site is not None and not ctx.site_live(cn.site)):
             continue
-        severity, dead = _verdict(ctx, cn.dns, cn.site, known)
+        severity, dead = _verdict(directory, cn.dns, cn.site)
         if severity is None:
             continue
         where = f"in {cn.site}" if cn.site else f"(remote, {cn.access or 'no access set'})"
@@ -145,11 +114,6 @@ def dns_unavailable(ctx: Context) -> Iterator[Hit]:
 
 
 # --- dns-ttl-vs-rto -----------------------------------------------------------------------------
-
-
-def _v6_after(eff: EffNic) -> object:
-    injected = injected_v6(eff)
-    return injected if injected is not None else eff.nic.address_v6
 
 
 def _nic_changes(before: EffNic, after: EffNic) -> list[tuple[Addr | None, str, str]]:
@@ -170,7 +134,7 @@ def _nic_changes(before: EffNic, after: EffNic) -> list[tuple[Addr | None, str, 
     ):
         # Both from a DHCP pool: a new segment or a new client ID (MAC) means a new lease.
         out.append((None, f"a lease on {before.segment}", f"a new lease on {after.segment}"))
-    old6, new6 = before.nic.address_v6, _v6_after(after)
+    old6, new6 = before.nic.address_v6, v6_after(after)
     if old6 is not None and old6 != new6:
         out.append((old6.ip, str(old6.ip), str(new6.ip) if new6 else "none"))  # type: ignore[attr-defined]
     return out
@@ -188,7 +152,9 @@ def _design_addresses(vm: Vm) -> set[Addr]:
     Severity.warning,
     "dns",
     summary="A DNS record of a VM whose address changes at failover has a TTL above the "
-    "threshold (settings.dns_ttl_threshold_seconds, default 300 s).",
+    "threshold (settings.dns_ttl_threshold_seconds, default 300 s). An A record is judged by "
+    "the VM's IPv4 change, an AAAA record by its IPv6 change; a CNAME to another record of the "
+    "same VM is not judged (that record's TTL is what delays the new address).",
     why="Resolvers and clients keep the old address until the TTL runs out: for that long after "
     "a successful failover users still go to the dead site, which adds the TTL to the RTO.",
     example="dns_records: [{name: app.corp.example, value: 10.0.0.20, ttl: 3600, vm: app01}]  "
@@ -204,9 +170,12 @@ def dns_ttl_vs_rto(ctx: Context) -> Iterator[Hit]:
     ]
     if not records:
         return
+    names = {(r.name.rstrip(".").lower(), r.vm) for r in ctx.design.dns_records}
     base = Context(ctx.design, ctx.graph, ctx.classification, DESIGN_TIME)
     changes: dict[str, list[tuple[Addr | None, str, str]]] = {}
     for i, rec in sorted(records, key=lambda x: (x[1].name, x[0])):
+        if rec.type == DnsRecordType.cname and (rec.value.rstrip(".").lower(), rec.vm) in names:
+            continue  # the target record of the same VM changes, not this one: its TTL counts
         vm = rec.vm
         assert vm is not None
         if vm not in changes:
@@ -217,6 +186,8 @@ def dns_ttl_vs_rto(ctx: Context) -> Iterator[Hit]:
                     changes[vm] += _nic_changes(old[eff.index], eff)
         moved = changes[vm]
         if rec.type in (DnsRecordType.a, DnsRecordType.aaaa):
+            family = 4 if rec.type == DnsRecordType.a else 6
+            moved = [c for c in moved if (c[0].version if c[0] else 4) == family]
             try:
                 value = ipaddress.ip_address(rec.value)
             except ValueError:
@@ -292,7 +263,7 @@ def _current_addresses(ctx: Context, vm: str) -> set[Addr]:
     for eff in ctx.nics_of(vm):
         if eff.ip is not None:
             out.add(eff.ip.ip)
-        v6 = _v6_after(eff)
+        v6 = v6_after(eff)
         if v6 is not None:
             out.add(v6.ip)  # type: ignore[attr-defined]
     return out

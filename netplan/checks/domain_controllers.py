@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netplan.checks._dc import dc_where, is_replicated
+from netplan.checks._dc import AnyDc, all_dcs, is_replicated
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.findings import Severity
-from netplan.model import Design, DomainController
+from netplan.model import Design
 from netplan.model.types import Auth, VmRole
 from netplan.source import Path
 from netplan.state import Context
-
-
-def _domain(d: Design, dc: DomainController) -> str:
-    return dc.domain or d.domain or "(unnamed domain)"
-
 
 # --- no-surviving-dc ----------------------------------------------------------------------------
 
@@ -30,8 +25,11 @@ def _domain(d: Design, dc: DomainController) -> str:
     "no-surviving-dc",
     Severity.error,
     "active-directory",
-    summary="After failover a domain has no live, non-replicated domain controller (a warning "
-    "when the only live DC is a replicated VM).",
+    summary="After failover a domain has no live domain controller that runs without having "
+    "been failed over (a non-replicated DC, or a replicated DC VM still in its own site); a "
+    "warning when the only live DCs are failed-over replicas. DCs are the domain_controllers "
+    "entries and VMs with the dc role that no entry names; a design with neither does not "
+    "model AD and is not judged.",
     why="Without a DC nobody logs on, Kerberos tickets expire, DNS zones stored in AD stop being "
     "served. A replicated DC only runs after it is failed over first, and both copies can run "
     "if the link breaks: it is a dependency, not a DR plan for AD.",
@@ -41,32 +39,30 @@ def _domain(d: Design, dc: DomainController) -> str:
     phases=(Phase.after,),
 )
 def no_surviving_dc(ctx: Context) -> Iterator[Hit]:
-    d = ctx.design
-    domains: dict[str, list[str]] = {}
-    for name, dc in sorted(d.domain_controllers.items()):
-        domains.setdefault(_domain(d, dc), []).append(name)
-    for domain, names in sorted(domains.items()):
-        live = [n for n in names if ctx.dc_services[n].live]
-        permanent = [n for n in live if not is_replicated(d, d.domain_controllers[n])]
-        if permanent:
+    domains: dict[str, list[AnyDc]] = {}
+    for dc in all_dcs(ctx):
+        domains.setdefault(dc.domain, []).append(dc)
+    for domain, dcs in sorted(domains.items()):
+        if any(dc.permanent for dc in dcs):
             continue
-        down = ", ".join(f"{n} ({d.domain_controllers[n].site})" for n in names if n not in live)
+        live = [dc for dc in dcs if dc.live]
+        down = ", ".join(dc.where for dc in dcs if not dc.live)
         if live:
             yield Hit(
                 f"domain:{domain}",
-                f"domain {domain}: the only live DC(s) are replicated VMs "
-                f"({', '.join(dc_where(ctx, n) for n in live)})"
-                + (f"; down: {down}" if down else "")
+                f"domain {domain}: the only live DC(s) are failed-over replicas "
+                f"({', '.join(dc.where for dc in live)})"
+                + (f"; {down}" if down else "")
                 + ": logons depend on failing them over first, and both copies run if the link "
                 "breaks",
-                ("domain_controllers", live[0]),
+                live[0].path,
                 severity=Severity.warning,
             )
         else:
             yield Hit(
                 f"domain:{domain}",
-                f"domain {domain}: no domain controller is live (down: {down})",
-                ("domain_controllers", names[0]),
+                f"domain {domain}: no domain controller is live: {down}",
+                dcs[0].path,
             )
 
 
@@ -156,7 +152,10 @@ def _kerberos_relationships(d: Design) -> Iterator[tuple[str, str, str, Path]]:
     Severity.error,
     "active-directory",
     summary="A replication relationship authenticates with Kerberos (declared, or the default "
-    "when none is declared) and no non-replicated DC survives the scenario.",
+    "when none is declared) and no DC survives the scenario without having been failed over "
+    "(DCs counted as for no-surviving-dc, in any domain). A design that models no DC at all "
+    "is reported when a site is lost, for its declared replication entries only (Kerberos "
+    "needs a DC the design does not show), not for VMs' implicit relationships.",
     why="Kerberos-authenticated hosts need a DC to get tickets: with only the lost site's DCs "
     "(or replicated DC VMs not yet started) the surviving hosts cannot reverse or continue "
     "replication, and a replicated DC cannot be the first thing started.",
@@ -167,23 +166,26 @@ def _kerberos_relationships(d: Design) -> Iterator[tuple[str, str, str, Path]]:
 )
 def kerberos_without_dr_dc(ctx: Context) -> Iterator[Hit]:
     d = ctx.design
-    if not d.domain_controllers:
-        return  # AD not modelled
-    names = sorted(d.domain_controllers)
-    if any(
-        ctx.dc_services[n].live and not is_replicated(d, d.domain_controllers[n]) for n in names
-    ):
+    dcs = all_dcs(ctx)
+    if any(dc.permanent for dc in dcs):
         return
-    listing = ", ".join(dc_where(ctx, n) for n in names)
+    if dcs:
+        state = f"no DC survives without a failover ({', '.join(dc.where for dc in dcs)})"
+    elif not ctx.scenario.failed_sites:
+        return  # no DC modelled: judged when a site is lost, not for every link or VM failover
+    else:
+        state = "the design declares no domain controller (none in domain_controllers, no VM "
+        state += "with the dc role), so none is known to survive"
     for subject, src, dst, path in _kerberos_relationships(d):
+        if not dcs and path[0] != "replication":
+            continue  # neither AD nor this relationship is modelled: nothing to judge
         alive = [p for p in (src, dst) if ctx.site_live(d.host_site(p))]
         if not alive:
             continue
         yield Hit(
             subject,
-            f"replication {src} -> {dst} uses Kerberos, but no non-replicated DC survives "
-            f"({listing}): {', '.join(alive)} cannot authenticate to reverse or continue "
-            "replication",
+            f"replication {src} -> {dst} uses Kerberos, but {state}: {', '.join(alive)} cannot "
+            "get Kerberos tickets to reverse or continue replication",
             path,
         )
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from netplan.checks._replica_target import Address, has_failover, injected_v6
-from netplan.checks._routing import live_interfaces
+from netplan.checks._routing import Reach, live_interfaces
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.findings import Severity
 from netplan.model import Scope
@@ -90,11 +90,16 @@ def _holders(ctx: Context) -> dict[Address, list[_Holder]]:
     return out
 
 
-def _same_domain(ctx: Context, eff: EffNic, h: _Holder) -> bool:
-    """One L2 domain, or sites routed to each other (a duplicate there breaks routing too)."""
+def _same_domain(reach: Reach, eff: EffNic, h: _Holder, ip: Address) -> bool:
+    """One L2 domain, or sites routed to each other for this address (live vpn/wan/l2 links
+    without NAT that carry it: a duplicate there breaks routing too). Mirrored twins in sites
+    joined only for other prefixes are not one domain."""
     if h.segment is not None and h.segment == eff.segment:
         return True
-    return ctx.sites_routed(h.site, eff.placement.site)
+    a, b = h.site, eff.placement.site
+    if a is None or b is None:
+        return False
+    return a == b or reach.joined(a, b, ip)
 
 
 def _own_macs(eff: EffNic) -> set[str]:
@@ -145,11 +150,12 @@ def _in_dynamic_range(scope: Scope, ip: ipaddress.IPv4Address) -> bool:
     Severity.error,
     "failover-ip",
     summary="After failover a NIC's failover IP equals another live address in its L2 or routed "
-    "domain: another NIC's effective IP (a pair of equal failover IPs is reported once, on the "
-    "second NIC), a gateway or FHRP VIP, a DC, DNS or DHCP server, a host, or another client's "
-    "DHCP reservation in the replica segment's scope; inside a live scope's dynamic range "
-    "without an exclusion it is a warning. Runs after failover only: what collides depends on "
-    "what is live in the scenario.",
+    "domain (its segment, its site, or sites joined by live vpn/wan/l2 links without NAT that "
+    "carry the address): another NIC's effective IP (a pair of equal failover IPs is reported "
+    "once, on the second NIC), a gateway or FHRP VIP, a DC, DNS or DHCP server, a host, or "
+    "another client's DHCP reservation in the replica segment's scope; inside a live scope's "
+    "dynamic range without an exclusion it is a warning. Runs after failover only: what "
+    "collides depends on what is live in the scenario.",
     why="Two holders of one address break both: ARP flaps between them, the replica or the "
     "gateway/DC it displaced becomes unreachable, and a DHCP server that does not know the "
     "address is taken will hand it out again.",
@@ -161,6 +167,7 @@ def _in_dynamic_range(scope: Scope, ip: ipaddress.IPv4Address) -> bool:
 )
 def failover_ip_collision(ctx: Context) -> Iterator[Hit]:
     holders: dict[Address, list[_Holder]] | None = None
+    reach = Reach(ctx)
     for eff in ctx.nics:
         if not eff.running or not _injected(eff):
             continue
@@ -180,7 +187,7 @@ def failover_ip_collision(ctx: Context) -> Iterator[Hit]:
                     if h.nic != me
                     and h.service_vm != eff.vm.name
                     and not (h.failover and h.nic is not None and h.nic > me)  # on the later
-                    and _same_domain(ctx, eff, h)
+                    and _same_domain(reach, eff, h, ip)
                 }
             )
             reserved, ranged = (

@@ -334,6 +334,14 @@ def _reverse_expected(d: Design, vm: Vm) -> tuple[bool, str]:
     rels = [
         n for n, rep in sorted(d.replication.items()) if rep.source in src and rep.target in dst
     ]
+    # The relationship naming the VM's own host and replica host is the one that applies; one
+    # through a cluster/node alias only when none names them exactly.
+    exact = [
+        n
+        for n in rels
+        if d.replication[n].source == vm.host and d.replication[n].target == vm.replica_host
+    ]
+    rels = exact or rels
     if not rels:
         return True, (
             f"no replication relationship is declared for {vm.host} -> {vm.replica_host}, "
@@ -352,7 +360,8 @@ def _reverse_expected(d: Design, vm: Vm) -> tuple[bool, str]:
     "failover-ip",
     summary="A static NIC that gets a failover IP has no failback settings on the primary-side "
     "VM although reverse replication is expected (a relationship for the VM with reverse: "
-    "true, or none declared: reverse is the default). Checked at design time.",
+    "true, or none declared: reverse is the default; a relationship naming the VM's own host "
+    "and replica host wins over one naming their cluster). Checked at design time.",
     why="After failover the replica becomes the primary and replicates back; failing back "
     "starts the old primary's copy, which is re-addressed only if failover TCP/IP is set on "
     "that side too. Without it the VM comes back home with its replica-site address.",

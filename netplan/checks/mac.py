@@ -99,14 +99,18 @@ def dynamic_mac_reservation(ctx: Context) -> Iterator[Hit]:
         if not (vm.replica_host or vm.extended_host) or nic.mac not in refs:
             continue
         target = vm.replica_host or vm.extended_host or ""
-        host = ctx.design.hosts.get(target)
-        pool = host_mac_pool(host) if host else None
+        nodes = _host_members(ctx.design).get(target, [])
+        pools = [p for h in nodes if (p := host_mac_pool(ctx.design.hosts[h]))]
+        if target in ctx.design.hosts:
+            whose = f"that host's pool{f' ({pools[0]})' if pools else ''}"
+        else:
+            listed = ", ".join(f"{p.host} {p}" for p in pools)
+            whose = f"the pool of the cluster node it starts on{f' ({listed})' if listed else ''}"
         yield Hit(
             eff.subject,
             f"{vm.name} has dynamic MAC {nic.mac}, which a reservation uses "
             f"({'; '.join(refs[nic.mac])}); the replica starts on {target} with a new MAC "
-            f"from that host's pool{f' ({pool})' if pool else ''}, so the reservation stops "
-            "matching",
+            f"from {whose}, so the reservation stops matching",
             (*eff.path, "mac_mode"),
         )
 

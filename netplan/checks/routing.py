@@ -29,6 +29,7 @@ from netplan.checks.registry import Hit, Phase, rule
 from netplan.classify import Approach
 from netplan.findings import Severity
 from netplan.model import ClientNetwork, Design, Router, Segment
+from netplan.model.types import SegmentPurpose
 from netplan.state import Context
 
 
@@ -111,6 +112,8 @@ def _reaches(ctx: Context, reach: Reach, cn: ClientNetwork, segment: str) -> _Ve
 
 # --- NP103 -----------------------------------------------------------------------------------
 
+_NO_USERS = (SegmentPurpose.storage, SegmentPurpose.replication)
+
 
 @rule(
     "NP103",
@@ -119,7 +122,8 @@ def _reaches(ctx: Context, reach: Reach, cn: ClientNetwork, segment: str) -> _Ve
     "routing",
     summary="After failover, a segment holding failed-over VMs is not reachable both ways from "
     "the user networks that reached those VMs before (over live links that carry both "
-    "prefixes, through a live router that advertises it), or a stretched prefix is no longer "
+    "prefixes, through a live router that advertises it; storage and replication segments "
+    "carry no user traffic and are not checked for it), or a stretched prefix is no longer "
     "advertised by any live router. Remote users (no site) arrive at any live site with public "
     "addresses or an internet link. Warning at design time when two sites advertise a "
     "stretched prefix and one of them through a stateful firewall.",
@@ -158,8 +162,13 @@ def route_return_path(ctx: Context) -> Iterator[Hit]:
         if segment in stretched:
             reasons += _unadvertised(ctx, seg, by_site)
         net = ctx.classification.network_of(segment)
-        if segment in moved and not (net and net.approach == Approach.mirrored):
-            # a mirrored range is reached from other sites by NAT only, never routed
+        if (
+            segment in moved
+            and not (net and net.approach == Approach.mirrored)
+            and seg.purpose not in _NO_USERS
+        ):
+            # a mirrored range is reached from other sites by NAT only, never routed; users
+            # never talk to storage or replication networks
             reasons += _unreachable_from(ctx, now, base, segment, sorted(origins[segment]))
         if not reasons:
             continue
