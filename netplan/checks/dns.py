@@ -292,7 +292,8 @@ def _public(ctx: Context, site: str | None) -> str:
     Severity.error,
     "dns",
     summary="A VM depends on an address (or a VM by name) inside a mirrored range while the "
-    "dependency crosses sites: the internal address exists in both sites.",
+    "dependency crosses sites: the internal address exists in both sites. References broken "
+    "because one VM failed over alone are partial-failover's (reported once, on that VM).",
     why="In a mirrored design the same range lives on both sides; an internal address always "
     "reaches the local copy. A reference that must cross sites (a DR-resident tool calling the "
     "primary, or anything after a partial failover) silently hits the local twin or nothing.",
@@ -307,6 +308,7 @@ def mirrored_reference_internal_ip(ctx: Context) -> Iterator[Hit]:
         return
     owners: dict[Addr, list[_Owner]] | None = None
     d = ctx.design
+    moved = ctx.scenario.failed_vms
     for name in sorted(d.vms):
         vm = d.vms[name]
         here = ctx.placements[name].site
@@ -328,6 +330,8 @@ def mirrored_reference_internal_ip(ctx: Context) -> Iterator[Hit]:
             target, there, used = found
             if there == here:
                 continue
+            if moved & {name, dep, target}:
+                continue  # broken because a VM moved alone: partial-failover reports it
             net, segs = index.longest(used) or (None, [])
             local = [s for s in segs if here in d.segments[s].sites]
             if local:
