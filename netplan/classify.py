@@ -32,6 +32,7 @@ class NetworkClass:
     segments: tuple[str, ...]
     evidence: tuple[str, ...]
     carries_vms: bool
+    carries_replicas: bool
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -41,6 +42,7 @@ class NetworkClass:
             "cidrs": list(self.cidrs),
             "segments": list(self.segments),
             "carries_vms": self.carries_vms,
+            "carries_replicas": self.carries_replicas,
             "evidence": list(self.evidence),
         }
 
@@ -113,7 +115,9 @@ def _describe(seg: Segment) -> str:
     return f"segment {seg.name!r} ({cidrs}{vlan})"
 
 
-def _classify_group(design: Design, names: list[str], vm_segments: set[str]) -> NetworkClass:
+def _classify_group(
+    design: Design, names: list[str], vm_segments: set[str], replica_segments: set[str]
+) -> NetworkClass:
     segs = [design.segments[n] for n in names]
     sites = tuple(sorted({s for seg in segs for s in seg.sites}))
     cidrs = tuple(sorted({str(c) for seg in segs for c in _cidrs(seg)}, key=_cidr_key))
@@ -151,6 +155,7 @@ def _classify_group(design: Design, names: list[str], vm_segments: set[str]) -> 
         segments=tuple(names),
         evidence=tuple(evidence),
         carries_vms=bool(vm_segments & set(names)),
+        carries_replicas=bool(replica_segments & set(names)),
     )
 
 
@@ -159,40 +164,54 @@ def _cidr_key(text: str) -> tuple[int, int, int]:
     return net.version, int(net.network_address), net.prefixlen
 
 
-def vm_segments(design: Design) -> set[str]:
-    """Segments a VM NIC uses before or after failover."""
+def vm_segments(design: Design, replicated_only: bool = False) -> set[str]:
+    """Segments a VM NIC uses before or after failover (of replicated VMs only, if asked)."""
     out: set[str] = set()
     for vm in design.vms.values():
+        if replicated_only and not vm.replicated:
+            continue
         for nic in vm.nics:
             out.add(nic.segment)
-            rep = replica_segment(design, vm.replica_host, nic)
-            if rep:
-                out.add(rep)
+            for host in (vm.replica_host, vm.extended_host):
+                rep = replica_segment(design, host, nic) if host else None
+                if rep:
+                    out.add(rep)
     return out
 
 
 def classify(design: Design) -> Classification:
     """Classify every network and the design as a whole.
 
-    The overall approach is the mix over networks that carry VMs (host-management or transit
-    networks don't change how workloads fail over); if none carries VMs, over all networks.
+    The overall approach is the mix over the networks that replicated VMs use before or after
+    failover: how the workloads fail over. Per-site networks of non-replicated servers (a
+    permanent DC in each site), host management or transit don't change it. Without replicated
+    VMs, the networks that carry any VM count; without VMs, all networks.
     """
     items = [(c, name) for name, seg in design.segments.items() for c in _cidrs(seg)]
     grouped = overlapping_groups(items)
     seen = {n for g in grouped for n in g}
     grouped += [[n] for n in sorted(design.segments) if n not in seen]
-    used = vm_segments(design)
-    networks = sorted((_classify_group(design, g, used) for g in grouped), key=lambda n: n.name)
-    counted = [n for n in networks if n.carries_vms] or networks
+    used, replicas = vm_segments(design), vm_segments(design, replicated_only=True)
+    networks = sorted(
+        (_classify_group(design, g, used, replicas) for g in grouped), key=lambda n: n.name
+    )
+    counted, scope = (
+        [n for n in networks if n.carries_replicas],
+        ("network", " with replicated VMs"),
+    )
+    if not counted:
+        counted, scope = [n for n in networks if n.carries_vms], ("network", " with VMs")
+    if not counted:
+        counted, scope = networks, ("network", "")
     kinds = sorted({n.approach for n in counted})
     if not kinds:
         approach = Approach.separate
         evidence = ["the design has no segments"]
     elif len(kinds) == 1:
         approach = kinds[0]
-        evidence = [f"every {'workload ' if counted is not networks else ''}network is {approach}"]
+        evidence = [f"every {scope[0]}{scope[1]} is {approach}"]
     else:
         approach = Approach.hybrid
         parts = [f"{k}: {', '.join(n.name for n in counted if n.approach == k)}" for k in kinds]
-        evidence = ["networks mix approaches (" + "; ".join(parts) + ")"]
+        evidence = [f"{scope[0]}s{scope[1]} mix approaches (" + "; ".join(parts) + ")"]
     return Classification(design.name, approach, tuple(networks), tuple(evidence))

@@ -191,3 +191,11 @@ def test_python_dash_m_entry_point() -> None:
                          text=True, cwd=ROOT, check=False)
     assert res.returncode == 0
     assert res.stdout.strip() == f"dr-netplan {__version__}"
+
+
+def test_rules_reference_is_up_to_date() -> None:
+    """docs/rules.md is generated from the registry; regenerate it when a rule's text changes:
+    `.venv/bin/dr-netplan rules --format markdown -o docs/rules.md`."""
+    res = run("rules", "--format", "markdown")
+    assert res.exit_code == 0
+    assert res.stdout == (ROOT / "docs/rules.md").read_text(encoding="utf-8")
