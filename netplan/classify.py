@@ -147,6 +147,11 @@ def _classify_group(
             f"{len(segs)} separate L2 domains use the same or overlapping addresses: "
             "they collide the moment anything routes between them"
         )
+        if len(sites) == 1:
+            evidence.append(
+                f"all of them are in site {sites[0]!r}: an addressing conflict inside one site "
+                "rather than a DR design"
+            )
     return NetworkClass(
         name=" + ".join(names),
         approach=approach,
