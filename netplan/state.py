@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Literal
 
 import networkx as nx
@@ -74,6 +74,14 @@ class EffNic:
     @property
     def running(self) -> bool:
         return self.placement.where != "down"
+
+
+def gateway_addresses(itf: RouterInterface) -> list[Address]:
+    """Every address a router interface answers as a gateway: its own and its FHRP VIPs."""
+    addrs = [itf.address, itf.address_v6]
+    if itf.fhrp:
+        addrs += [itf.fhrp.virtual_address, itf.fhrp.virtual_address_v6]
+    return [a for a in addrs if a is not None]
 
 
 def nic_subject(vm: str, nic: Nic, index: int) -> str:
@@ -203,77 +211,23 @@ class Context:
             segment = replica_segment(self.design, pl.host, nic) if moved else nic.segment
         mac_kept = nic.mac_mode == MacMode.static or not moved
         mac = nic.mac if mac_kept else None
+        # What the NIC is, where it sits; the addressing below completes it.
+        here = partial(EffNic, vm, i, nic, pl, segment, mac, not mac_kept)
         fo = nic.failover
         if moved and fo is not None and fo.address is not None and injectable(vm, nic):
             dns = fo.dns or tuple(a for a in nic.dns if a.version == 4)
-            return EffNic(
-                vm,
-                i,
-                nic,
-                pl,
-                segment,
-                mac,
-                not mac_kept,
-                fo.address,
-                "failover",
-                fo.gateway,
-                (*dns, *fo.dns_v6),
-                None,
-                "",
-            )
+            return here(fo.address, "failover", fo.gateway, (*dns, *fo.dns_v6), None, "")
         if nic.is_static_ip:
-            return EffNic(
-                vm,
-                i,
-                nic,
-                pl,
-                segment,
-                mac,
-                not mac_kept,
-                nic.address,
-                "static",
-                nic.gateway,
-                nic.dns,
-                None,
-                "",
-            )
+            return here(nic.address, "static", nic.gateway, nic.dns, None, "")
         lease, problem = self.dhcp_for(segment)
         if lease is None:
-            return EffNic(
-                vm,
-                i,
-                nic,
-                pl,
-                segment,
-                mac,
-                not mac_kept,
-                None,
-                "none",
-                None,
-                nic.dns,
-                None,
-                problem,
-            )
+            return here(None, "none", None, nic.dns, None, problem)
         _server, scope = lease
         res = self.reservations_by_client(scope).get(mac) if mac else None
-        prefix = scope.subnet.prefixlen
-        ip = IPv4If(f"{res.address}/{prefix}") if res else None
+        ip = IPv4If(f"{res.address}/{scope.subnet.prefixlen}") if res else None
         gateway = scope.router[0] if scope.router else None
-        return EffNic(
-            vm,
-            i,
-            nic,
-            pl,
-            segment,
-            mac,
-            not mac_kept,
-            ip,
-            "reservation" if res else "pool",
-            gateway,
-            nic.dns or scope.dns,
-            lease,
-            "",
-        )
+        source: IpSource = "reservation" if res else "pool"
+        return here(ip, source, gateway, nic.dns or scope.dns, lease, "")
 
     # --- gateways ----------------------------------------------------------------------------
 
@@ -297,12 +251,8 @@ class Context:
         for rname, itf in self.gateways_on(segment):
             if not self.site_live(self.design.routers[rname].site):
                 continue
-            addrs = [itf.address, itf.address_v6]
-            if itf.fhrp:
-                addrs += [itf.fhrp.virtual_address, itf.fhrp.virtual_address_v6]
-            for a in addrs:
-                if a is not None:
-                    out.setdefault(a, []).append(rname)
+            for a in gateway_addresses(itf):
+                out.setdefault(a, []).append(rname)
         return out
 
     # --- services ----------------------------------------------------------------------------

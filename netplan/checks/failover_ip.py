@@ -32,7 +32,7 @@ from netplan.checks.registry import Hit, Phase, rule
 from netplan.findings import Severity
 from netplan.model import Design, Vm
 from netplan.model.types import Adapter, GuestOs, IntegrationServices
-from netplan.state import Context, injectable
+from netplan.state import Context, gateway_addresses, injectable
 
 # --- NP201 ---------------------------------------------------------------------------------------
 
@@ -123,12 +123,8 @@ def _surviving_gateways(ctx: Context, segment: str, lost_site: str | None) -> di
     for rname, itf in ctx.gateways_on(segment):
         if ctx.design.routers[rname].site == lost_site:
             continue
-        addrs = [itf.address, itf.address_v6]
-        if itf.fhrp:
-            addrs += [itf.fhrp.virtual_address, itf.fhrp.virtual_address_v6]
-        for a in addrs:
-            if a is not None:
-                out.setdefault(a, []).append(rname)
+        for a in gateway_addresses(itf):
+            out.setdefault(a, []).append(rname)
     return {a: ", ".join(sorted(set(names))) for a, names in out.items()}
 
 
