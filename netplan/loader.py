@@ -8,6 +8,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from netplan.errors import DesignError, Problem
 from netplan.model import Design
@@ -75,22 +76,21 @@ def _problems(exc: ValidationError, data: Any, smap: SourceMap) -> list[Problem]
     return list(out.values())
 
 
-def _real_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, bool]:
+def _real_path(data: Any, loc: Path) -> tuple[Path, bool]:
     """Keep the part of pydantic's loc that exists in the input (drops union member tags)."""
     out: list[str | int] = []
     cur = data
     for part in loc:
-        if (isinstance(cur, dict) and isinstance(part, str) and part in cur) or (
-            isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
-        ):
-            cur = cur[part]
-        else:
+        in_dict = isinstance(cur, dict) and isinstance(part, str) and part in cur
+        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        if not (in_dict or in_list):
             return tuple(out), False
+        cur = cur[part]
         out.append(part)
     return tuple(out), True
 
 
-def _message(err: dict[str, Any], path: Path) -> str:
+def _message(err: ErrorDetails, path: Path) -> str:
     kind, msg, loc = err["type"], err["msg"], err["loc"]
     if kind == "extra_forbidden":
         key = str(loc[-1])

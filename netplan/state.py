@@ -18,6 +18,7 @@ import networkx as nx
 from netplan.classify import Classification
 from netplan.graph import NodeKind, live_view, node_id, replica_segment
 from netplan.model import Design, DhcpServer, Nic, Reservation, RouterInterface, Scope, Vm
+from netplan.model.services import ServiceObject
 from netplan.model.types import Adapter, GuestOs, IntegrationServices, LinkType, MacMode
 from netplan.scenario import Scenario
 from netplan.source import Path
@@ -103,7 +104,7 @@ class Service:
 
     kind: Literal["dhcp", "dns", "dc"]
     name: str
-    obj: object
+    obj: ServiceObject
     live: bool
     site: str | None
     address: Address | None
@@ -148,7 +149,7 @@ class Context:
     @cached_property
     def _site_component(self) -> dict[str, int]:
         """Sites that can route to each other over live, routed (non-NAT) links."""
-        g = nx.Graph()
+        g: nx.Graph[str] = nx.Graph()
         g.add_nodes_from(s for s in self.design.sites if self.site_live(s))
         for name, link in self.design.links.items():
             if link.type in ROUTED_LINKS and not link.nat and self.link_live(name):
@@ -171,10 +172,14 @@ class Context:
             if self.site_live(home) and not moved:
                 out[name] = Placement("primary", home, vm.host)
                 continue
-            for where, host in (("replica", vm.replica_host), ("extended", vm.extended_host)):
+            hops: tuple[tuple[Where, str | None], ...] = (
+                ("replica", vm.replica_host),
+                ("extended", vm.extended_host),
+            )
+            for where, host in hops:
                 site = d.host_site(host) if host else None
                 if host and self.site_live(site):
-                    out[name] = Placement(where, site, host)  # type: ignore[arg-type]
+                    out[name] = Placement(where, site, host)
                     break
             else:
                 out[name] = Placement("down", None, None)
@@ -257,19 +262,20 @@ class Context:
 
     # --- services ----------------------------------------------------------------------------
 
-    def _service(self, kind: Literal["dhcp", "dns", "dc"], name: str, obj: object) -> Service:
-        site = obj.site  # type: ignore[attr-defined]
-        address = obj.address  # type: ignore[attr-defined]
-        vm_name = obj.vm  # type: ignore[attr-defined]
+    def _service(
+        self, kind: Literal["dhcp", "dns", "dc"], name: str, obj: ServiceObject
+    ) -> Service:
+        site = obj.site
+        address = obj.address
+        vm_name = obj.vm
         if vm_name is None:
             live = self.site_live(site)
             return Service(kind, name, obj, live, site, address, False)
         pl = self.placements[vm_name]
         if pl.where == "down":
             return Service(kind, name, obj, False, site, address, False)
-        if pl.failed_over:
-            address = self._moved_address(vm_name, address)
-        return Service(kind, name, obj, True, pl.site, address, pl.failed_over)
+        now = self._moved_address(vm_name, address) if pl.failed_over else address
+        return Service(kind, name, obj, True, pl.site, now, pl.failed_over)
 
     def _moved_address(self, vm_name: str, address: Address) -> Address | None:
         """A service VM's address after failover: the new IP of the NIC that held it."""

@@ -32,7 +32,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """A safe loader whose implicit scalar types follow the YAML 1.2 core schema."""
 
 
@@ -137,7 +137,7 @@ class _Builder:
                     self.smap.positions.setdefault((*path, i), self._pos(item))
                     out.append(self.build(item, (*path, i)))
                 return out
-            if node.tag != _MAP:
+            if node.tag != _MAP or not isinstance(node, yaml.MappingNode):
                 raise _Fail(node, f"unsupported YAML tag {node.tag!r}", path)
             return self._mapping(node, path)
         finally:

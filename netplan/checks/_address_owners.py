@@ -187,7 +187,8 @@ def _nics(ctx: Context, own: Owners) -> None:
                     (site,) if site else (),
                 )
             )
-        v6, field6 = eff.nic.address_v6, ("address_v6",)
+        v6 = eff.nic.address_v6
+        field6: tuple[str, ...] = ("address_v6",)
         injected = injected_v6(eff)
         if injected is not None:
             v6, field6 = injected, ("failover", "address_v6")
@@ -244,8 +245,7 @@ def _failover_ips(ctx: Context, own: Owners) -> None:
 def _service(ctx: Context, own: Owners, svc: Service, kind: str, coll: str, label: str) -> None:
     if not svc.live or svc.address is None or svc.site is None:
         return
-    obj = svc.obj
-    vm_name: str | None = getattr(obj, "vm", None)
+    vm_name = svc.obj.vm
     rank = _SERVICE
     if vm_name:
         identity = f"vm:{vm_name}"  # the service answers on its VM's NIC: not a second user

@@ -5,6 +5,7 @@ list costs a few dict probes.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from netplan.checks._prefixes import Addr, PrefixIndex
@@ -14,7 +15,7 @@ from netplan.model.types import VmRole
 from netplan.state import Context, EffNic
 
 
-def v6_after(eff: EffNic) -> object:
+def v6_after(eff: EffNic) -> ipaddress.IPv6Interface | None:
     """The IPv6 interface a NIC has in the scenario: injected by failover TCP/IP, else static."""
     injected = injected_v6(eff)
     return injected if injected is not None else eff.nic.address_v6
@@ -49,9 +50,9 @@ class DnsDirectory:
         for svc in ctx.dns_services.values():
             obj = svc.obj
             label = f"{'DC' if svc.kind == 'dc' else 'DNS server'} {svc.name}"
-            a = _Answerer(label, svc.live, svc.site, obj.site, obj.vm, svc.address)  # type: ignore[attr-defined]
-            self._file(obj.address, a)  # type: ignore[attr-defined]
-        served = {s.obj.vm for s in ctx.dns_services.values()}  # type: ignore[attr-defined]
+            a = _Answerer(label, svc.live, svc.site, obj.site, obj.vm, svc.address)
+            self._file(obj.address, a)
+        served = {s.obj.vm for s in ctx.dns_services.values()}
         served |= {dc.vm for dc in ctx.design.domain_controllers.values()}  # dns: false too
         wanted = {VmRole.dns, VmRole.dc}
         for eff in ctx.nics:
@@ -102,12 +103,19 @@ class DnsDirectory:
         if answering:
             who = ", ".join(f"{a.label} in {a.site}" for a in answering)
             return f"{addr} ({who}) is not routed from {site}"
-        a = self.known.get(addr)
-        if a is not None:
-            if not a.live:
-                gone = f"its VM {a.vm} is not running" if a.vm else f"site {a.home} is lost"
-                return f"{addr} ({a.label}) is down: {gone}"
-            return f"{addr} was {a.label}'s address; it now answers at {a.address or 'no address'}"
+        known = self.known.get(addr)
+        if known is not None:
+            if not known.live:
+                gone = (
+                    f"its VM {known.vm} is not running"
+                    if known.vm
+                    else f"site {known.home} is lost"
+                )
+                return f"{addr} ({known.label}) is down: {gone}"
+            return (
+                f"{addr} was {known.label}'s address; it now answers at "
+                f"{known.address or 'no address'}"
+            )
         segs = [n for _, names in self._ranges().matches(addr) for n in names]
         if self.declared:
             if not segs:

@@ -302,22 +302,23 @@ def ad_subnet_conflict(ctx: Context) -> Iterator[Hit]:
     for eff in ctx.nics:
         if eff.segment is not None:
             on.setdefault(eff.segment, []).append(eff)
-    for net in ctx.classification.networks:
-        if net.approach != Approach.mirrored:
+    for network in ctx.classification.networks:
+        if network.approach != Approach.mirrored:
             continue
-        nics = [e for n in net.segments for e in on.get(n, [])]
-        if not any(_domain_members(ctx, d.segments[n], nics) for n in net.segments):
+        nics = [e for n in network.segments for e in on.get(n, [])]
+        if not any(_domain_members(ctx, d.segments[n], nics) for n in network.segments):
             continue
-        per_site = {s: frozenset(served[s]) for s in net.sites if served.get(s)}
+        per_site = {s: frozenset(served[s]) for s in network.sites if served.get(s)}
         if len(set(per_site.values())) < 2:
             continue
         parts = "; ".join(f"{s} by {', '.join(sorted(ad))}" for s, ad in sorted(per_site.items()))
         yield Hit(
-            f"network:{net.name}",
-            f"mirrored range {', '.join(net.cidrs)} (segments {', '.join(net.segments)}) is "
+            f"network:{network.name}",
+            f"mirrored range {', '.join(network.cidrs)} "
+            f"(segments {', '.join(network.segments)}) is "
             f"used in sites served by different AD sites ({parts}); one prefix can map to only "
             "one AD site",
-            ("segments", net.segments[0]),
+            ("segments", network.segments[0]),
         )
 
 

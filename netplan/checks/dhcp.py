@@ -238,7 +238,7 @@ def dhcp_options_dead_site(ctx: Context) -> Iterator[Hit]:
             segs = ", ".join(repr(s) for s in segments)
             base: Path = ("dhcp_servers", name, "scopes", i)
             if scope.router:
-                live: dict[object, list[str]] = {}
+                live: dict[Addr, list[str]] = {}
                 for seg in segments:
                     live.update(ctx.live_gateway_addresses(seg))
                 dead = [r for r in scope.router if r not in live]

@@ -4,7 +4,7 @@ across mirrored sites don't use addresses that exist on both sides."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from netplan.checks._dns_directory import DnsDirectory, v6_after
@@ -14,6 +14,7 @@ from netplan.checks.registry import Hit, Phase, rule
 from netplan.classify import Approach
 from netplan.findings import Severity
 from netplan.model import Vm
+from netplan.model.services import ServiceObject
 from netplan.model.types import DnsRecordType
 from netplan.scenario import DESIGN_TIME
 from netplan.source import Path
@@ -136,7 +137,7 @@ def _nic_changes(before: EffNic, after: EffNic) -> list[tuple[Addr | None, str, 
         out.append((None, f"a lease on {before.segment}", f"a new lease on {after.segment}"))
     old6, new6 = before.nic.address_v6, v6_after(after)
     if old6 is not None and old6 != new6:
-        out.append((old6.ip, str(old6.ip), str(new6.ip) if new6 else "none"))  # type: ignore[attr-defined]
+        out.append((old6.ip, str(old6.ip), str(new6.ip) if new6 else "none"))
     return out
 
 
@@ -247,7 +248,11 @@ def _owners(ctx: Context) -> dict[Addr, list[_Owner]]:
             ):
                 if iface is not None:
                     out.setdefault(iface.ip, []).append(_Owner(name, name, None))
-    for kind, coll in (("DNS server", d.dns_servers), ("DHCP server", d.dhcp_servers)):
+    services: tuple[tuple[str, Mapping[str, ServiceObject]], ...] = (
+        ("DNS server", d.dns_servers),
+        ("DHCP server", d.dhcp_servers),
+    )
+    for kind, coll in services:
         for name, srv in sorted(coll.items()):
             if srv.vm is None:
                 out.setdefault(srv.address, []).append(_Owner(f"{kind} {name}", None, srv.site))
@@ -265,7 +270,7 @@ def _current_addresses(ctx: Context, vm: str) -> set[Addr]:
             out.add(eff.ip.ip)
         v6 = v6_after(eff)
         if v6 is not None:
-            out.add(v6.ip)  # type: ignore[attr-defined]
+            out.add(v6.ip)
     return out
 
 

@@ -142,8 +142,8 @@ def _kerberos_relationships(d: Design) -> Iterator[tuple[str, str, str, Path]]:
             if any((s, t) in declared for s in _aliases(d, src) for t in _aliases(d, dst)):
                 continue
             implicit.setdefault((src, dst), (name, field))
-    for (src, dst), (vm, field) in sorted(implicit.items()):
-        yield f"replication:{src}->{dst}", src, dst, ("vms", vm, field)
+    for (src, dst), (vm_name, field) in sorted(implicit.items()):
+        yield f"replication:{src}->{dst}", src, dst, ("vms", vm_name, field)
 
 
 @rule(

@@ -81,7 +81,7 @@ def _holders(ctx: Context) -> dict[Address, list[_Holder]]:
     ]
     for kind, svc in services:
         if svc.live:
-            vm = getattr(svc.obj, "vm", None)
+            vm = svc.obj.vm
             add(svc.address, _Holder(f"{kind} {svc.name}", None, svc.site, service_vm=vm))
     for hname in sorted(d.hosts):
         host = d.hosts[hname]

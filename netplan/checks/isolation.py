@@ -41,8 +41,9 @@ class _Production:
                 self.by_vlan.setdefault(vlan, []).append(seg)
         self.hosts: dict[str, list[str]] = {}
         for hname in sorted(d.hosts):
-            if d.hosts[hname].segment:
-                self.hosts.setdefault(d.hosts[hname].segment, []).append(hname)  # type: ignore[arg-type]
+            hseg = d.hosts[hname].segment
+            if hseg:
+                self.hosts.setdefault(hseg, []).append(hname)
 
 
 def _leaks(d: Design, vm: Vm, nic: Nic, test: Segment, prod: _Production) -> list[str]:

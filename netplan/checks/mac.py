@@ -216,8 +216,9 @@ def _static_duplicates(ctx: Context) -> Iterator[Hit]:
             vm = eff.vm
             segs = {eff.nic.segment}
             for placement in (vm.replica_host, vm.extended_host):
-                if placement:
-                    segs.add(replica_segment(design, placement, eff.nic))  # type: ignore[arg-type]
+                moved_to = replica_segment(design, placement, eff.nic) if placement else None
+                if moved_to is not None:
+                    segs.add(moved_to)
             for s in sorted(x for x in segs if x is not None):
                 owner = first_on.setdefault(s, eff)
                 if owner is not eff:

@@ -218,6 +218,7 @@ def _effective_gateway_v6(eff: EffNic) -> tuple[Address, Network, str, str, Path
     IPv6 settings (failover TCP/IP for IPv4 only leaves the guest's IPv6 settings as they are)."""
     injected = injected_v6(eff)
     fo = eff.nic.failover
+    iface: ipaddress.IPv6Interface | None
     if injected is not None and fo is not None:
         iface, gw, path = injected, fo.gateway_v6, (*eff.path, "failover", "gateway_v6")
         how = "failover"

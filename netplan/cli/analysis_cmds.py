@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.markdown import Markdown
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from netplan.checks.registry import ENGINE_RULES, all_rules, find_rule
@@ -57,7 +57,7 @@ class _LazyProgress:
     def __init__(self, total: int) -> None:
         self.total, self.done, self.t0 = total, 0, time.monotonic()
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def __call__(self, scenario: Scenario) -> None:
         if self.bar is None and sys.stderr.isatty() and time.monotonic() - self.t0 > 1.0:

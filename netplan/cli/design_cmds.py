@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sized
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -26,8 +27,8 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
-def _count(items: object, noun: str) -> str:
-    n = len(items)  # type: ignore[arg-type]
+def _count(items: Sized, noun: str) -> str:
+    n = len(items)
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 

@@ -31,8 +31,11 @@ def _ref(path: Path, kind: str, name: str | None, known: dict | set) -> Iterator
         yield path, _unknown(kind, name, known)
 
 
-def _inside(addr: object, net: object) -> bool:
-    return net is None or addr is None or addr in net  # type: ignore[operator]
+def _inside(
+    addr: ipaddress.IPv4Address | ipaddress.IPv6Address | None,
+    net: ipaddress.IPv4Network | ipaddress.IPv6Network | None,
+) -> bool:
+    return net is None or addr is None or addr in net
 
 
 def validate_references(d: Design) -> list[Issue]:
@@ -76,21 +79,21 @@ def _sites_and_segments(d: Design) -> Iterator[Issue]:
         yield from _ref((*base, "site"), "site", rtr.site, d.sites)
         for i, itf in enumerate(rtr.interfaces):
             ip = (*base, "interfaces", i)
-            seg = d.segments.get(itf.segment)
-            if seg is None:
+            itf_seg = d.segments.get(itf.segment)
+            if itf_seg is None:
                 yield from _ref((*ip, "segment"), "segment", itf.segment, d.segments)
                 continue
-            if rtr.site in d.sites and rtr.site not in seg.sites:
+            if rtr.site in d.sites and rtr.site not in itf_seg.sites:
                 yield (
                     (*ip, "segment"),
                     (
                         f"segment {itf.segment!r} does not reach site {rtr.site!r} "
-                        f"(it spans {', '.join(seg.sites)})"
+                        f"(it spans {', '.join(itf_seg.sites)})"
                     ),
                 )
             for field, addr, net in (
-                ("address", itf.address, seg.ipv4),
-                ("address_v6", itf.address_v6, seg.ipv6),
+                ("address", itf.address, itf_seg.ipv4),
+                ("address_v6", itf.address_v6, itf_seg.ipv6),
             ):
                 if addr is not None and net is None:
                     yield (*ip, field), f"segment {itf.segment!r} has no IPv{addr.version} network"
@@ -98,8 +101,8 @@ def _sites_and_segments(d: Design) -> Iterator[Issue]:
                     yield (*ip, field), f"{addr} is outside segment {itf.segment!r} ({net})"
             if itf.fhrp:
                 for field, addr, net in (
-                    ("virtual_address", itf.fhrp.virtual_address, seg.ipv4),
-                    ("virtual_address_v6", itf.fhrp.virtual_address_v6, seg.ipv6),
+                    ("virtual_address", itf.fhrp.virtual_address, itf_seg.ipv4),
+                    ("virtual_address_v6", itf.fhrp.virtual_address_v6, itf_seg.ipv6),
                 ):
                     if addr is not None and net is None:
                         yield (

@@ -45,7 +45,9 @@ class Replication(Named):
 class Settings(Base):
     """Thresholds the checks use; each has a documented default."""
 
-    dns_ttl_threshold_seconds: int = Field(300, ge=0)
-    initial_replication_threshold_hours: float = Field(24, gt=0)
-    encryption_overhead: float = Field(1.0, ge=1.0)
-    certificate_warning_days: int = Field(30, ge=0)
+    # Defaults by keyword: type checkers only see `Field(default=...)` as a default, and
+    # `Design.settings` is built as `Settings()`.
+    dns_ttl_threshold_seconds: int = Field(default=300, ge=0)
+    initial_replication_threshold_hours: float = Field(default=24, gt=0)
+    encryption_overhead: float = Field(default=1.0, ge=1.0)
+    certificate_warning_days: int = Field(default=30, ge=0)

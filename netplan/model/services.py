@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date
+from typing import Protocol
 
 from pydantic import Field, field_validator
 
@@ -61,6 +63,20 @@ class DhcpFailover(Base):
         description="Reservations are copied to the partner "
         "(Invoke-DhcpServerv4FailoverReplication).",
     )
+
+
+class ServiceObject(Protocol):
+    """What the scenario reads from any service object (DhcpServer, DnsServer, DomainController):
+    where it is declared, the address it answers on, and the VM it runs in, if any."""
+
+    @property
+    def site(self) -> str: ...
+
+    @property
+    def address(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address: ...
+
+    @property
+    def vm(self) -> str | None: ...
 
 
 class DhcpServer(Named):
