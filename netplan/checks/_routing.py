@@ -61,12 +61,21 @@ def carries(link: Link, item: Net | Addr) -> bool:
 
 
 def advertised(design: Design, router: Router) -> tuple[Net, ...]:
-    """Prefixes a router announces: `advertises`, else its interfaces' subnets."""
+    """Prefixes a router announces: `advertises`, else the subnets of its interfaces in each
+    address family the interface has an address (or FHRP VIP) in."""
     if router.advertises is not None:
         return router.advertises
     out: list[Net] = []
     for itf in router.interfaces:
-        out += seg_cidrs(design.segments[itf.segment])
+        seg = design.segments[itf.segment]
+        has_v4 = itf.address is not None or (itf.fhrp is not None and itf.fhrp.virtual_address)
+        has_v6 = itf.address_v6 is not None or (
+            itf.fhrp is not None and itf.fhrp.virtual_address_v6
+        )
+        if seg.ipv4 is not None and has_v4:
+            out.append(seg.ipv4)
+        if seg.ipv6 is not None and has_v6:
+            out.append(seg.ipv6)
     return tuple(out)
 
 
@@ -181,3 +190,40 @@ def live_interfaces(ctx: Context) -> Iterator[tuple[str, Router, int, RouterInte
             continue
         for i, itf in enumerate(rtr.interfaces):
             yield rname, rtr, i, itf
+
+
+def l2_sites(ctx: Context, segment: str, site: str | None) -> set[str]:
+    """Live sites of a segment's L2 domain that `site` still reaches.
+
+    A stretched segment is one L2 domain only while an L2 extension joins its sites: live `l2`
+    links between them that carry its prefix. If the design models no l2 link between any two
+    of its sites, the extension is taken as given (not modelled) and every live site counts.
+    """
+    seg = ctx.design.segments[segment]
+    live = set(ctx.segment_live_sites(segment))
+    if len(seg.sites) < 2 or site not in live:
+        return live
+    spans = set(seg.sites)
+    l2 = [
+        (n, link)
+        for n, link in sorted(ctx.design.links.items())
+        if link.type == LinkType.l2 and set(link.sites) <= spans
+    ]
+    if not l2:
+        return live
+    cidrs = seg_cidrs(seg)
+    usable = [
+        link
+        for n, link in l2
+        if ctx.link_live(n) and (not cidrs or any(carries(link, c) for c in cidrs))
+    ]
+    seen, todo = {site}, [site]
+    while todo:
+        here = todo.pop()
+        for link in usable:
+            if here in link.sites:
+                other = link.sites[1] if link.sites[0] == here else link.sites[0]
+                if other in live and other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+    return seen

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from netplan.checks._dns_directory import DnsDirectory, v6_after
 from netplan.checks._prefixes import Addr, PrefixIndex
-from netplan.checks._routing import seg_cidrs
+from netplan.checks._routing import l2_sites, seg_cidrs
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.classify import Approach
 from netplan.findings import Severity
@@ -24,9 +24,12 @@ from netplan.state import Context, EffNic
 
 
 def _verdict(
-    directory: DnsDirectory, servers: tuple[Addr, ...], site: str | None
+    directory: DnsDirectory,
+    servers: tuple[Addr, ...],
+    site: str | None,
+    stranded: EffNic | None = None,
 ) -> tuple[Severity | None, list[str]]:
-    problems = [directory.problem(a, site) for a in servers]
+    problems = [_off_link(stranded, a) or directory.problem(a, site) for a in servers]
     dead = [p for p in problems if p]
     if not dead:
         return None, []
@@ -35,6 +38,37 @@ def _verdict(
     if problems[0]:
         return Severity.warning, dead
     return None, []
+
+
+def _has_route(ctx: Context, eff: EffNic) -> bool:
+    """A live router answers the NIC's gateway address within the NIC's L2 reach."""
+    gw = eff.gateway
+    net = eff.ip.network if eff.ip else (eff.dhcp[1].subnet if eff.dhcp else None)
+    if net is None or gw is None or gw not in net or eff.segment is None:
+        return False
+    routers = ctx.live_gateway_addresses(eff.segment).get(gw, [])
+    near = l2_sites(ctx, eff.segment, eff.placement.site)
+    return any(ctx.design.routers[r].site in near for r in routers)
+
+
+def _stranded(ctx: Context, eff: EffNic) -> EffNic | None:
+    """The NIC if its VM has no live default gateway on any NIC: it then reaches only the
+    NIC's own subnet (gateway-unreachable reports the gateway itself). A back-end NIC without a
+    gateway routes through the VM's other NICs."""
+    if eff.ip is None or any(_has_route(ctx, n) for n in ctx.nics_of(eff.vm.name)):
+        return None
+    return eff
+
+
+def _off_link(stranded: EffNic | None, addr: Addr) -> str | None:
+    if stranded is None or stranded.ip is None or addr.version != 4:
+        return None
+    if addr in stranded.ip.network:
+        return None
+    return (
+        f"{addr} is off-subnet and {stranded.vm.name} has no live default gateway to reach it "
+        f"from {stranded.ip.network}"
+    )
 
 
 def _dns_source(ctx: Context, eff: EffNic) -> tuple[str, Path]:
@@ -86,7 +120,7 @@ def dns_unavailable(ctx: Context) -> Iterator[Hit]:
         if not eff.running or eff.segment is None or eff.ip_source == "none" or not eff.dns:
             continue
         site = eff.placement.site
-        severity, dead = _verdict(directory, eff.dns, site)
+        severity, dead = _verdict(directory, eff.dns, site, _stranded(ctx, eff))
         if severity is None:
             continue
         source, path = _dns_source(ctx, eff)

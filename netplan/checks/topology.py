@@ -6,13 +6,11 @@ import ipaddress
 from collections.abc import Iterator
 
 from netplan.checks._replica_target import injected_v6
-from netplan.checks._routing import cidr_text
+from netplan.checks._routing import cidr_text, l2_sites
 from netplan.checks._text import short_list
 from netplan.checks.registry import Hit, Phase, rule
-from netplan.checks.routing import carries, seg_cidrs
 from netplan.findings import Severity
 from netplan.model import DhcpServer, RouterInterface, Scope
-from netplan.model.types import LinkType
 from netplan.source import Path
 from netplan.state import Context, EffNic
 
@@ -262,40 +260,3 @@ def _scope_path(lease: tuple[DhcpServer, Scope]) -> Path:
     srv, scope = lease
     index = next(i for i, sc in enumerate(srv.scopes) if sc is scope)
     return ("dhcp_servers", srv.name, "scopes", index, "router")
-
-
-def l2_sites(ctx: Context, segment: str, site: str | None) -> set[str]:
-    """Live sites of a segment's L2 domain that `site` still reaches.
-
-    A stretched segment is one L2 domain only while an L2 extension joins its sites: live `l2`
-    links between them that carry its prefix. If the design models no l2 link between any two
-    of its sites, the extension is taken as given (not modelled) and every live site counts.
-    """
-    seg = ctx.design.segments[segment]
-    live = set(ctx.segment_live_sites(segment))
-    if len(seg.sites) < 2 or site not in live:
-        return live
-    spans = set(seg.sites)
-    l2 = [
-        (n, link)
-        for n, link in sorted(ctx.design.links.items())
-        if link.type == LinkType.l2 and set(link.sites) <= spans
-    ]
-    if not l2:
-        return live
-    cidrs = seg_cidrs(seg)
-    usable = [
-        link
-        for n, link in l2
-        if ctx.link_live(n) and (not cidrs or any(carries(link, c) for c in cidrs))
-    ]
-    seen, todo = {site}, [site]
-    while todo:
-        here = todo.pop()
-        for link in usable:
-            if here in link.sites:
-                other = link.sites[1] if link.sites[0] == here else link.sites[0]
-                if other in live and other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-    return seen

@@ -1,6 +1,6 @@
 """Whole designs written from the documentation, with findings that must and must not appear.
 
-tests/acceptance/<area>/<name>.yaml         a design
+tests/acceptance/<area>/<name>.yaml         a design (or <name>.json)
 tests/acceptance/<area>/<name>.expect.yaml  what its analysis must show:
     options: {fail: [hq], all_sites: false, vms: [], links: [], test_failover: []}  # optional
     approach: stretched                       # optional: the design's overall approach
@@ -23,7 +23,11 @@ from netplan.loader import load_design
 from netplan.scenario import plan
 
 HERE = Path(__file__).parent
-DESIGNS = sorted(p for p in HERE.rglob("*.yaml") if not p.name.endswith(".expect.yaml"))
+DESIGNS = sorted(
+    p
+    for p in [*HERE.rglob("*.yaml"), *HERE.rglob("*.json")]
+    if not p.name.endswith(".expect.yaml")
+)
 
 
 def _matches(f, want: dict) -> bool:
@@ -37,7 +41,7 @@ def _matches(f, want: dict) -> bool:
 
 @pytest.mark.parametrize("design_file", DESIGNS, ids=lambda p: str(p.relative_to(HERE)))
 def test_acceptance(design_file: Path) -> None:
-    expect = yaml.safe_load(design_file.with_suffix(".expect.yaml").read_text())
+    expect = yaml.safe_load(design_file.with_name(f"{design_file.stem}.expect.yaml").read_text())
     opts = expect.get("options") or {}
     design = load_design(str(design_file))
     report = analyze(
