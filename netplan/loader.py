@@ -115,7 +115,24 @@ def _message(err: ErrorDetails, path: Path) -> str:
     value = err.get("input")
     if isinstance(value, dict | list):
         return f"{msg} (got a {'mapping' if isinstance(value, dict) else 'list'})"
-    return f"{msg} (got {value!r})"
+    if kind == "tuple_type":
+        msg = "Input should be a list"
+    hint = _hint(kind, value)
+    return f"{msg} (got {value!r}){hint}"
+
+
+def _hint(kind: str, value: object) -> str:
+    """What to write instead, for the slips people make most."""
+    if kind in ("tuple_type", "list_type"):
+        if isinstance(value, str) and value.count("-") == 1 and "." in value:
+            first, last = value.split("-")
+            return f"; write a list of two addresses: [{first.strip()}, {last.strip()}]"
+        return f"; write a list, e.g. [{value}]" if isinstance(value, str | int) else ""
+    if kind.startswith("date"):
+        return "; write the date as YYYY-MM-DD, e.g. 2027-06-30"
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        return f"; quote it to make it text: '{value}'"
+    return ""
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:

@@ -104,6 +104,11 @@ class Nic(Base):
             object.__setattr__(self, "ip", IpMode.static if has_address else IpMode.dhcp)
         if self.ip == IpMode.static and self.address is None and self.address_v6 is None:
             raise ValueError("ip is static but no address is given; add address: or set ip: dhcp")
+        if self.ip == IpMode.dhcp and (self.address is not None or self.address_v6 is not None):
+            raise ValueError(
+                "ip is dhcp but an address is given; a DHCP NIC gets its address from a scope "
+                "(reserve it there by MAC): remove address, or set ip: static"
+            )
         if self.mac_mode == MacMode.static and self.mac is None:
             raise ValueError("mac_mode is static but no mac is given")
         return self

@@ -200,6 +200,16 @@ def _nic(d: Design, path: Path, nic: object, site: str | None) -> Iterator[Issue
             yield (*path, field), f"segment {nic.segment!r} has no IPv{iface.version} network"
         elif iface.ip not in net:
             yield (*path, field), f"{iface.ip} is outside segment {nic.segment!r} ({net})"
+        elif (
+            iface.network.prefixlen == iface.max_prefixlen and net.prefixlen != iface.max_prefixlen
+        ):
+            yield (
+                (*path, field),
+                (
+                    f"{iface.ip} has no prefix length (read as /{iface.max_prefixlen}); "
+                    f"write it as {iface.ip}/{net.prefixlen}, like segment {nic.segment!r} ({net})"
+                ),
+            )
         elif iface.network.prefixlen != net.prefixlen:
             yield (
                 (*path, field),

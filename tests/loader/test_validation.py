@@ -478,10 +478,15 @@ def test_nic_ip_defaults():
 
 
 def test_nic_explicit_ip_mode_wins():
-    nic = Nic.model_validate({"segment": "srv", "ip": "dhcp", "address": "10.0.0.5/24"})
+    nic = Nic.model_validate({"segment": "srv", "ip": "dhcp"})
     assert nic.ip == IpMode.dhcp
     nic = Nic.model_validate({"segment": "srv", "ip": "static", "address_v6": "2001:db8::5/64"})
     assert nic.ip == IpMode.static
+
+
+def test_nic_dhcp_with_an_address_is_a_contradiction():
+    with pytest.raises(ValidationError, match="ip is dhcp but an address is given"):
+        Nic.model_validate({"segment": "srv", "ip": "dhcp", "address": "10.0.0.5/24"})
 
 
 def test_nic_ipv6_address_alone_means_static():
@@ -577,3 +582,42 @@ def test_bad_mac_formats_are_rejected(tmp_path, mac):
         f"{f}:2:37: hosts.hv01.mac_pool.min: {mac!r} is not a MAC address; expected 12 hex "
         "digits such as 00155D0A0B01, 00-15-5D-0A-0B-01 or 00:15:5d:0a:0b:01"
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "segments:\n  lan: {sites: hq, ipv4: 10.0.0.0/24}\n",
+            "4:9: segments.lan.sites: Input should be a list (got 'hq'); write a list, e.g. [hq]",
+        ),
+        (
+            "dhcp_servers:\n  d1:\n    site: hq\n    address: 10.0.0.5\n    scopes:\n"
+            "      - {subnet: 10.0.0.0/24, range: 10.0.0.100-10.0.0.199}\n",
+            "8:31: dhcp_servers.d1.scopes[0].range: Input should be a list "
+            "(got '10.0.0.100-10.0.0.199'); write a list of two addresses: "
+            "[10.0.0.100, 10.0.0.199]",
+        ),
+        (
+            "accepted_risks:\n  - {rule: x, subject: 2, reason: r}\n",
+            "4:15: accepted_risks[0].subject: Input should be a valid string (got 2); "
+            "quote it to make it text: '2'",
+        ),
+        (
+            "accepted_risks:\n  - {rule: x, subject: y, reason: r, expires: 30.6.2027}\n",
+            "4:38: accepted_risks[0].expires: Input should be a valid date or datetime, input is "
+            "too short (got '30.6.2027'); write the date as YYYY-MM-DD, e.g. 2027-06-30",
+        ),
+        (
+            "segments:\n  lan: {sites: [hq], ipv4: 10.0.0.0/24}\nhosts:\n  hv1: {site: hq}\n"
+            "vms:\n  web01:\n    host: hv1\n    nics: [{segment: lan, address: 10.0.0.7}]\n",
+            "10:27: vms.web01.nics[0].address: 10.0.0.7 has no prefix length (read as /32); "
+            "write it as 10.0.0.7/24, like segment 'lan' (10.0.0.0/24)",
+        ),
+    ],
+    ids=["list-for-sites", "range-as-text", "subject-number", "date-format", "no-prefix"],
+)
+def test_messages_say_what_to_write(tmp_path: Path, body: str, expected: str) -> None:
+    f = tmp_path / "d.yaml"
+    f.write_text("sites:\n  hq: {role: primary}\n" + body)
+    assert load_problems(str(f)) == [f"{f}:{expected}"]
