@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markdown import Markdown
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.progress import Progress, TaskID
 from rich.table import Table
+from rich.text import Text
 
-from netplan.checks.registry import ENGINE_RULES, all_rules, find_rule
+from netplan.checks.registry import ENGINE_RULES, Rule, all_rules, find_rule
 from netplan.cli.app import (
     EXIT_BAD_INPUT,
     EXIT_FINDINGS,
@@ -26,13 +28,14 @@ from netplan.cli.app import (
     fail_input,
     load_or_exit,
     out,
+    show,
 )
 from netplan.engine import Report
 from netplan.engine import analyze as run_analysis
 from netplan.findings import Severity
 from netplan.render import render
 from netplan.render.rules_doc import rules_markdown
-from netplan.render.text import renderable
+from netplan.render.text import WIDE, plain_text, renderable
 from netplan.scenario import Scenario, ScenarioError, plan
 
 
@@ -42,6 +45,17 @@ class Format(StrEnum):
     markdown = "markdown"
     sarif = "sarif"
     junit = "junit"
+
+
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class FailOn(StrEnum):
@@ -73,6 +87,14 @@ class _LazyProgress:
             self.bar.stop()
 
 
+ANALYZE_HELP = (
+    "Simulate failover and run every rule. Exit 0: nothing at or above --fail-on; 1: findings at "
+    "or above it; 2: bad input or usage; 3: internal error.\n\n"
+    "Without --fail, --all-sites, --vm, --link or --test-failover the primary site(s) are lost. "
+    "The design as drawn (design-time) is always checked too."
+)
+
+
 def _exit_code(report: Report, fail_on: FailOn) -> int:
     if report.internal_errors:
         return EXIT_INTERNAL
@@ -92,9 +114,9 @@ def _parse_day(value: str | None) -> date | None:
         fail_input([f"--today: {value!r} is not a date; expected YYYY-MM-DD"])
 
 
-@app.command()
+@app.command(help=ANALYZE_HELP)
 def analyze(
-    file: Annotated[Path, typer.Argument(help="Design file (YAML or JSON).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Design file (YAML or JSON).")],
     fail: Annotated[
         list[str] | None,
         typer.Option(
@@ -128,7 +150,8 @@ def analyze(
         bool,
         typer.Option(
             "--parsable",
-            help="With text: one `file:line:col: severity rule: message` line per finding.",
+            help="With text: one `file:line:col: severity rule: message [scenario] (subject)` "
+            "line per finding.",
         ),
     ] = False,
     output: Annotated[
@@ -147,12 +170,9 @@ def analyze(
         ),
     ] = None,
 ) -> None:
-    """Simulate failover and run every rule. Exit 0 clean, 1 findings at/above --fail-on,
-    2 bad input, 3 internal error.
-
-    Without --fail/--all-sites/--vm/--link/--test-failover the primary site(s) are lost. The
-    design as drawn (design-time) is always checked too.
-    """
+    """Simulate failover and run every rule (help text: ANALYZE_HELP)."""
+    if parsable and format != Format.text:
+        fail_input([f"--parsable works with --format text only, not {format.value}"])
     day = _parse_day(today)
     design = load_or_exit(file)
     try:
@@ -165,10 +185,9 @@ def analyze(
     finally:
         progress.close()
     if format == Format.text and output is None and not parsable:
-        out.print(renderable(report))
+        show(renderable(report, out.width))
     else:
-        name = "text-parsable" if format == Format.text and parsable else format.value
-        emit(render(report, name), output)
+        emit(render(report, "text-parsable" if parsable else format.value), output)
     for f in report.internal_errors:
         err.print(f"internal error: {f.message}", markup=False)
     raise typer.Exit(_exit_code(report, fail_on))
@@ -177,34 +196,58 @@ def analyze(
 @app.command()
 def rules(
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="text, json or markdown.")
-    ] = Format.text,
+        RulesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RulesFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+        ),
     ] = None,
 ) -> None:
     """List every rule: ID, name, default severity, category and what it checks."""
     every = [*all_rules(), *ENGINE_RULES]
-    if format == Format.json:
+    if format == RulesFormat.json:
         emit(json.dumps([r.to_dict() for r in every], indent=2) + "\n", output)
-        return
-    if format == Format.markdown:
+    elif format == RulesFormat.markdown:
         emit(rules_markdown(every), output)
-        return
-    if format != Format.text:
-        fail_input(["rules: --format takes text, json or markdown"])
-    table = Table("id", "name", "severity", "category", "checks")
+    elif output is not None:
+        emit(plain_text(_rules_view(every, WIDE), WIDE), output)
+    else:
+        show(_rules_view(every, out.width))
+
+
+def _rules_view(every: list[Rule], width: int) -> RenderableType:
+    """A table when the `checks` column gets 40 columns or more; otherwise one header row per
+    rule with what it checks indented under it. Names are never cut."""
+    cols = [max(len(getattr(r, a)) for r in every) for a in ("id", "name", "category")]
+    if width - sum(cols) - len("severity") - 16 >= 40:
+        table = Table("id", "name", "severity", "category", "checks")
+        for c in table.columns[:4]:
+            c.no_wrap = True
+        for r in every:
+            table.add_row(r.id, r.name, str(r.severity), r.category, Text(r.summary))
+        return table
+    parts: list[RenderableType] = []
     for r in every:
-        table.add_row(r.id, r.name, str(r.severity), r.category, r.summary)
-    out.print(table)
+        parts.append(
+            Text.assemble(
+                (r.id, "bold"), " ", (r.name, "bold"), f"  {r.severity}", (f"  {r.category}", "dim")
+            )
+        )
+        parts.append(Padding(Text(r.summary), (0, 0, 0, 6)))
+    return Group(*parts)
 
 
 @app.command()
 def explain(
     rule: Annotated[
-        str, typer.Argument(help="Rule name or ID, e.g. gateway-unreachable or NP102.")
+        str,
+        typer.Argument(metavar="RULE", help="Rule name or ID, e.g. gateway-unreachable or NP102."),
     ],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    format: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExplainFormat.text,
 ) -> None:
     """Explain one rule: what it does, why it matters, an example, how to fix it."""
     found = find_rule(rule)
@@ -216,16 +259,28 @@ def explain(
         hint = f"; did you mean {close[0]!r}?" if close else "; see `dr-netplan rules`"
         err.print(f"unknown rule {rule!r}{hint}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT)
-    if format == Format.json:
+    if format == ExplainFormat.json:
         emit(json.dumps(found.to_dict(), indent=2) + "\n", None)
         return
-    phases = ", ".join(str(p) for p in found.phases)
-    out.print(
-        Markdown(
-            f"# {found.id} {found.name}\n\n"
-            f"*Severity:* **{found.severity}** · *Category:* {found.category} · "
-            f"*Runs:* {phases}\n\n"
-            f"## What it does\n\n{found.summary}\n\n## Why it matters\n\n{found.why}\n\n"
-            f"## Example\n\n```yaml\n{found.example}\n```\n\n## How to fix\n\n{found.fix}\n"
-        )
-    )
+    show(_explain_view(found))
+
+
+def _explain_view(rule: Rule) -> RenderableType:
+    """Plain sections; the example is wrapped, never cropped."""
+    phases = ", ".join(str(p) for p in rule.phases)
+    parts: list[RenderableType] = [
+        Text(f"{rule.id} {rule.name}", style="bold"),
+        Text(f"severity {rule.severity} · category {rule.category} · runs {phases}", style="dim"),
+    ]
+    for title, body, style in (
+        ("What it does", rule.summary, ""),
+        ("Why it matters", rule.why, ""),
+        ("Example", rule.example, "cyan"),
+        ("How to fix", rule.fix, ""),
+    ):
+        parts += [
+            Text(""),
+            Text(title, style="bold"),
+            Padding(Text(body, style=style), (0, 0, 0, 2)),
+        ]
+    return Group(*parts)

@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from netplan import __version__
 from netplan.errors import DesignError
 from netplan.loader import load_design
 from netplan.model import Design
 from netplan.outputs import write_atomic
+from netplan.render.text import plain_text
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -46,6 +47,15 @@ def _root(
     ] = False,
 ) -> None:
     """dr-netplan: design-time checks for the replica site's network."""
+
+
+def show(renderable: RenderableType) -> None:
+    """Print a rich layout: in colour on a terminal; elsewhere (a pipe, a file) as plain text at
+    the same width, without the trailing blanks rich pads lines with."""
+    if out.is_terminal:
+        out.print(renderable, soft_wrap=False)
+    else:
+        emit(plain_text(renderable, out.width), None)
 
 
 def fail_input(lines: list[str]) -> NoReturn:

@@ -9,16 +9,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
+from netplan.classify import Classification
 from netplan.classify import classify as classify_design
-from netplan.cli.app import EXIT_BAD_INPUT, app, emit, err, load_or_exit, out
+from netplan.cli.app import EXIT_BAD_INPUT, app, emit, err, load_or_exit, out, show
 from netplan.errors import DesignError
 from netplan.loader import load_design
 from netplan.schema import schema_text
 
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead of stdout."),
 ]
 
 
@@ -34,7 +39,9 @@ def _count(items: Sized, noun: str) -> str:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Design files (YAML or JSON).")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="Design files (YAML or JSON).")
+    ],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
     """Check design files: syntax, fields, references. Every problem at once; exit 2 if any."""
@@ -59,8 +66,10 @@ def validate(
 
 @app.command()
 def classify(
-    file: Annotated[Path, typer.Argument(help="Design file.")],
-    format: Annotated[TextOrJson, typer.Option("--format", "-f")] = TextOrJson.text,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Design file (YAML or JSON).")],
+    format: Annotated[
+        TextOrJson, typer.Option("--format", "-f", help="Output format.")
+    ] = TextOrJson.text,
     output: OutputOpt = None,
 ) -> None:
     """Say which approach each network takes (separate, stretched, mirrored) and why."""
@@ -75,19 +84,50 @@ def classify(
             lines += [f"    {e}" for e in net.evidence]
         emit("\n".join(lines) + "\n", output)
         return
-    out.print(f"[bold]{result.design}[/]: overall approach [bold]{result.approach}[/]")
-    for line in result.evidence:
-        out.print(f"  {line}", markup=False)
-    table = Table("network", "approach", "sites", "CIDRs", "evidence", show_lines=True)
-    for net in result.networks:
-        table.add_row(
-            net.name + ("" if net.carries_vms else " (no VMs)"),
-            str(net.approach),
-            ", ".join(net.sites),
-            "\n".join(net.cidrs) or "-",
-            "\n".join(net.evidence),
+    show(_classify_view(result, out.width))
+
+
+def _classify_view(result: Classification, width: int) -> RenderableType:
+    """A table when the evidence column gets 40 columns or more; otherwise one header row per
+    network with its evidence indented under it."""
+    parts: list[RenderableType] = [
+        Text.assemble(
+            (result.design, "bold"), ": overall approach ", (str(result.approach), "bold")
+        ),
+        *[Padding(Text(line), (0, 0, 0, 2)) for line in result.evidence],
+    ]
+    names = [net.name + ("" if net.carries_vms else " (no VMs)") for net in result.networks]
+    fixed = sum(
+        max((len(cell) for cell in column), default=0)
+        for column in (
+            ["network", *names],
+            ["approach", *(str(n.approach) for n in result.networks)],
+            ["sites", *(", ".join(n.sites) for n in result.networks)],
+            ["CIDRs", *(c for n in result.networks for c in n.cidrs)],
         )
-    out.print(table)
+    )
+    if width - fixed - 16 >= 40:
+        table = Table("network", "approach", "sites", "CIDRs", "evidence", show_lines=True)
+        for name, net in zip(names, result.networks, strict=True):
+            table.add_row(
+                Text(name),
+                str(net.approach),
+                Text(", ".join(net.sites)),
+                "\n".join(net.cidrs) or "-",
+                Text("\n".join(net.evidence)),
+            )
+        return Group(*parts, table)
+    for name, net in zip(names, result.networks, strict=True):
+        parts += [
+            Text(""),
+            Text.assemble(
+                (name, "bold"),
+                f"  {net.approach}",
+                (f"  sites {', '.join(net.sites)}; {', '.join(net.cidrs) or 'no CIDR'}", "dim"),
+            ),
+            *[Padding(Text(line), (0, 0, 0, 4)) for line in net.evidence],
+        ]
+    return Group(*parts)
 
 
 @app.command()
