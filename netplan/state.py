@@ -249,7 +249,17 @@ class Context:
         return self._gateways.get(segment, [])
 
     def live_gateway_addresses(self, segment: str | None) -> dict[Address, list[str]]:
-        """Addresses that answer as a gateway on the segment now, with the routers behind them."""
+        """Addresses that answer as a gateway on the segment now, with the routers behind them
+        (computed once a segment; treat the result as read-only)."""
+        if segment not in self._gateway_cache:
+            self._gateway_cache[segment] = self._live_gateway_addresses(segment)
+        return self._gateway_cache[segment]
+
+    @cached_property
+    def _gateway_cache(self) -> dict[str | None, dict[Address, list[str]]]:
+        return {}
+
+    def _live_gateway_addresses(self, segment: str | None) -> dict[Address, list[str]]:
         out: dict[Address, list[str]] = {}
         if segment is None:
             return out
@@ -365,7 +375,43 @@ class Context:
         )
 
     def dhcp_for(self, segment: str | None) -> tuple[tuple[DhcpServer, Scope] | None, str]:
-        """The live scope that serves a segment, or why none does."""
+        """The live scope that serves a segment, or why none does (computed once a segment)."""
+        if segment not in self._dhcp_cache:
+            self._dhcp_cache[segment] = self._dhcp_for(segment)
+        return self._dhcp_cache[segment]
+
+    @cached_property
+    def _dhcp_cache(self) -> dict[str | None, tuple[tuple[DhcpServer, Scope] | None, str]]:
+        return {}
+
+    @cached_property
+    def _relays(self) -> dict[str, set[Address]]:
+        """DHCP relay targets of the live router interfaces, by segment."""
+        out: dict[str, set[Address]] = {}
+        for rtr in self.design.routers.values():
+            if self.site_live(rtr.site):
+                for itf in rtr.interfaces:
+                    out.setdefault(itf.segment, set()).update(itf.dhcp_relay)
+        return out
+
+    def dhcp_reaches(self, srv: DhcpServer, segment: str) -> bool:
+        """A live DHCP server answers clients on `segment`: on the segment itself, running on a
+        live router with an interface there, or relayed by a live gateway from a routed site."""
+        svc = self.dhcp_services[srv.name]
+        seg = self.design.segments[segment]
+        on_link = (
+            svc.address is not None
+            and seg.ipv4 is not None
+            and svc.address in seg.ipv4
+            and svc.site in seg.sites
+        )
+        if on_link or self._router_serves(srv, segment):
+            return True
+        return svc.address in self._relays.get(segment, set()) and any(
+            self.sites_routed(site, svc.site) for site in self.segment_live_sites(segment)
+        )
+
+    def _dhcp_for(self, segment: str | None) -> tuple[tuple[DhcpServer, Scope] | None, str]:
         if segment is None:
             return None, "the NIC is connected to no network in this site"
         seg = self.design.segments[segment]
@@ -376,24 +422,8 @@ class Context:
         if not live:
             where = ", ".join(f"{s.name} ({s.site})" for s, _ in candidates)
             return None, f"the DHCP server(s) for {seg.ipv4} are down: {where}"
-        relays = {
-            a
-            for rname, itf in self.gateways_on(segment)
-            if self.site_live(self.design.routers[rname].site)
-            for a in itf.dhcp_relay
-        }
         for srv, scope in live:
-            svc = self.dhcp_services[srv.name]
-            on_link = (
-                svc.address is not None
-                and seg.ipv4 is not None
-                and svc.address in seg.ipv4
-                and svc.site in seg.sites
-            ) or self._router_serves(srv, segment)
-            relayed = svc.address in relays and any(
-                self.sites_routed(site, svc.site) for site in self.segment_live_sites(segment)
-            )
-            if on_link or relayed:
+            if self.dhcp_reaches(srv, segment):
                 return (srv, scope), ""
         names = ", ".join(s.name for s, _ in live)
         return None, (

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 from netplan.checks._dns_directory import DnsDirectory
 from netplan.checks._prefixes import Addr
-from netplan.checks._routing import live_interfaces
 from netplan.checks.registry import Hit, Phase, rule
 from netplan.findings import Severity
 from netplan.model import DhcpServer, Scope
@@ -162,8 +161,8 @@ def _relay_reason(ctx: Context, segment: str | None) -> str:
 
 
 class _ScopeReach:
-    """Which live segments a live DHCP server's scope actually reaches (on-link, on an
-    interface of the router it runs on, or relayed), following `Context.dhcp_for`."""
+    """Which live segments a live DHCP server's scope actually reaches
+    (`Context.dhcp_reaches`: on-link, on its router's interfaces, or relayed)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -173,27 +172,14 @@ class _ScopeReach:
             seg = d.segments[name]
             if seg.ipv4 is not None and ctx.segment_live_sites(name):
                 self.segments_by_subnet.setdefault(seg.ipv4, []).append(name)
-        self.relays: dict[str, set[object]] = {}
-        self.routers: dict[str, set[str]] = {}  # live routers with an interface on a segment
-        for rname, _, _, itf in live_interfaces(ctx):
-            self.relays.setdefault(itf.segment, set()).update(itf.dhcp_relay)
-            self.routers.setdefault(itf.segment, set()).add(rname)
 
     def segments(self, svc: Service, scope: Scope) -> list[str]:
-        out = []
-        for name in self.segments_by_subnet.get(scope.subnet, []):
-            seg = self.ctx.design.segments[name]
-            addr = svc.address
-            on_link = addr is not None and addr in scope.subnet and svc.site in seg.sites
-            # DHCP on a router answers on each of its live interfaces
-            router = self.ctx.design.dhcp_servers[svc.name].router
-            on_link = on_link or router in self.routers.get(name, set())
-            relayed = addr in self.relays.get(name, set()) and any(
-                self.ctx.sites_routed(site, svc.site) for site in self.ctx.segment_live_sites(name)
-            )
-            if on_link or relayed:
-                out.append(name)
-        return out
+        srv = self.ctx.design.dhcp_servers[svc.name]
+        return [
+            name
+            for name in self.segments_by_subnet.get(scope.subnet, [])
+            if self.ctx.dhcp_reaches(srv, name)
+        ]
 
 
 def _dns_problems(ctx: Context, dns: DnsDirectory, addr: Addr, segments: list[str]) -> str:
