@@ -113,10 +113,12 @@ def _message(err: ErrorDetails, path: Path) -> str:
     if kind == "value_error":
         return msg  # our own validators already quote the value
     value = err.get("input")
-    if isinstance(value, dict | list):
-        return f"{msg} (got a {'mapping' if isinstance(value, dict) else 'list'})"
     if kind == "tuple_type":
         msg = "Input should be a list"
+    elif kind == "dict_type":
+        msg = "Input should be a mapping (key: value lines, or {key: value})"
+    if isinstance(value, dict | list):
+        return f"{msg} (got a {'mapping' if isinstance(value, dict) else 'list'})"
     hint = _hint(kind, value)
     return f"{msg} (got {value!r}){hint}"
 
