@@ -46,7 +46,9 @@ def test_acceptance_before_expiry_counts_and_after_does_not() -> None:
     design = load_design(ACCEPTED)
     early = analyze(design, plan(design), today=date(2026, 9, 30))
     assert {f.subject for f in _by_rule(early, "gateway-unreachable") if f.accepted} == {
-        "nic:web01/0", "nic:app01/0"}
+        "nic:web01/0",
+        "nic:app01/0",
+    }
     late = analyze(design, plan(design), today=date(2027, 2, 1))
     assert not [f for f in _by_rule(late, "gateway-unreachable") if f.accepted]
 
@@ -65,8 +67,18 @@ def crashing_rule(monkeypatch: pytest.MonkeyPatch):
         yield Hit("vm:x", "never")
         raise RuntimeError("kaboom")
 
-    fake = Rule("NP999", "always-crashes", Severity.warning, "test", "s", "w", "e", "f",
-                (Phase.before, Phase.after), boom)
+    fake = Rule(
+        "NP999",
+        "always-crashes",
+        Severity.warning,
+        "test",
+        "s",
+        "w",
+        "e",
+        "f",
+        (Phase.before, Phase.after),
+        boom,
+    )
     rules = dict(registry.RULES)
     rules["NP999"] = fake
     monkeypatch.setattr(registry, "RULES", rules)
@@ -110,8 +122,14 @@ def test_same_input_same_bytes() -> None:
         for fmt in ("json", "markdown", "sarif", "junit", "text")
     }
     again = {
-        fmt: render(analyze(load_design(str(ROOT / "designs/hybrid.yaml")), plan(design),
-                            today=date(2026, 11, 25)), fmt)
+        fmt: render(
+            analyze(
+                load_design(str(ROOT / "designs/hybrid.yaml")),
+                plan(design),
+                today=date(2026, 11, 25),
+            ),
+            fmt,
+        )
         for fmt in outs
     }
     assert outs == again

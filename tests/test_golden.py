@@ -38,8 +38,7 @@ def _name(design: str, fmt: str, options: dict) -> str:
     return f"{design}{suffix}.{ext}"
 
 
-@pytest.mark.parametrize(("design", "fmt", "options"), CASES,
-                         ids=[_name(*c) for c in CASES])
+@pytest.mark.parametrize(("design", "fmt", "options"), CASES, ids=[_name(*c) for c in CASES])
 def test_golden(design: str, fmt: str, options: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # locations are relative, as a user would type them
     loaded = load_design(f"designs/{design}.yaml")

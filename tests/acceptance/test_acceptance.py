@@ -24,9 +24,7 @@ from netplan.scenario import plan
 
 HERE = Path(__file__).parent
 DESIGNS = sorted(
-    p
-    for p in [*HERE.rglob("*.yaml"), *HERE.rglob("*.json")]
-    if not p.name.endswith(".expect.yaml")
+    p for p in [*HERE.rglob("*.yaml"), *HERE.rglob("*.json")] if not p.name.endswith(".expect.yaml")
 )
 
 
@@ -46,9 +44,14 @@ def test_acceptance(design_file: Path) -> None:
     design = load_design(str(design_file))
     report = analyze(
         design,
-        plan(design, sites=opts.get("fail", []), all_sites=opts.get("all_sites", False),
-             vms=opts.get("vms", []), links=opts.get("links", []),
-             test_vms=opts.get("test_failover", [])),
+        plan(
+            design,
+            sites=opts.get("fail", []),
+            all_sites=opts.get("all_sites", False),
+            vms=opts.get("vms", []),
+            links=opts.get("links", []),
+            test_vms=opts.get("test_failover", []),
+        ),
         today=date(2026, 11, 25),
     )
     found = report.findings

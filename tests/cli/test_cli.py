@@ -110,8 +110,17 @@ def test_json_shape_and_determinism() -> None:
     assert [s["name"] for s in doc["scenarios"]] == ["design-time", "fail site1"]
     assert doc["scenarios"][1]["failed_sites"] == ["site1"]
     f = doc["scenarios"][1]["findings"][0]
-    assert set(f) >= {"rule", "name", "severity", "subject", "message", "remediation",
-                      "location", "fingerprint", "accepted"}
+    assert set(f) >= {
+        "rule",
+        "name",
+        "severity",
+        "subject",
+        "message",
+        "remediation",
+        "location",
+        "fingerprint",
+        "accepted",
+    }
     assert set(doc["summary"]) >= {"error", "warning", "info", "accepted"}
 
 
@@ -130,9 +139,7 @@ def test_junit_has_a_suite_per_scenario() -> None:
     res = run("analyze", STRETCHED, "-f", "junit")
     root = ET.fromstring(res.stdout)
     assert [s.get("name") for s in root.iter("testsuite")] == ["design-time", "fail site1"]
-    assert root.get("failures") == str(
-        sum(int(s.get("failures")) for s in root.iter("testsuite"))
-    )
+    assert root.get("failures") == str(sum(int(s.get("failures")) for s in root.iter("testsuite")))
 
 
 def test_sarif_validates_against_the_2_1_0_schema() -> None:
@@ -187,8 +194,13 @@ def test_python_dash_m_entry_point() -> None:
     import subprocess
     import sys
 
-    res = subprocess.run([sys.executable, "-m", "netplan", "--version"], capture_output=True,
-                         text=True, cwd=ROOT, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "netplan", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert res.returncode == 0
     assert res.stdout.strip() == f"dr-netplan {__version__}"
 

